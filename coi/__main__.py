@@ -1,0 +1,3 @@
+from coi.cli import cli
+
+cli(prog_name="coi")

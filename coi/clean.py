@@ -1,0 +1,248 @@
+"""Cleaning: page furniture out of the body (its values kept as metadata), and lines joined back into text.
+
+Furniture is what a page repeats or what sits beside the text: running headers and footers, page numbers,
+letterhead, the side column of a memo or letter with its labelled fields ("Datum", "Onze referentie").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from coi.dates import normalise_vergaderjaar, parse_date
+from coi.lines import MARK_RE, Line
+
+_LONE_NUMBER = re.compile(r"^\d{1,3}$|^-\s?\d{1,3}\s?-$")  # a page number (not in the header)
+# Lines that are furniture wherever they are; a named group keeps a value as metadata.
+_FURNITURE = [
+    re.compile(r"^Tweede Kamer,? vergaderjaar (?P<vergaderjaar>\d{4}\s*[–-]\s*\d{4}),? Aanhangsel \d+$", re.I),
+    re.compile(r"^’?'?s-Gravenhage \d{4}\s+Tweede Kamer.*$", re.I),
+    re.compile(r"^a?h[ -]tk[ -](?P<ah_jaar>\d{8})[ -](?P<ah_nr>\d+)$", re.I),
+    re.compile(r"^kst[ -]\d+[ -]?\S*$", re.I),
+    re.compile(r"^ISSN\s*\d{4}\s*-\s*\d{3}[\dX]$", re.I),
+    re.compile(r"^Pagina \d+ van \d+$", re.I),
+    _LONE_NUMBER,
+    re.compile(r"^Postbus \d+$", re.I),
+    re.compile(r"^\d{4}\s?[A-Z]{2}\s+[A-Z'’][\w'’ -]+$"),  # postcode and town
+    re.compile(r"^[A-Z][a-z]+(straat|markt|plein|laan|weg|gracht|kade|hof|park)\s+\d+[a-z]?$"),
+    re.compile(r"^(https?://)?www\.rijksoverheid\.nl(/\S*)?$", re.I),
+    re.compile(r"^(T|F)\s*\+?\d[\d -]*$"),  # phone and fax in a letterhead
+]
+
+# Side-column labels, and what their value looks like; the value becomes metadata.
+_DATE_VALUE = "date"
+_REF_VALUE = re.compile(r"^[A-Z0-9][A-Za-z0-9/._\-]{3,40}$")
+_COUNT_VALUE = re.compile(r"^\d{1,3}$")
+LABELS: dict[str, tuple[str, object]] = {
+    "datum": ("datum", _DATE_VALUE),
+    "onze referentie": ("referentie", _REF_VALUE),
+    "ons kenmerk": ("kenmerk", _REF_VALUE),
+    "kenmerk": ("kenmerk", _REF_VALUE),
+    "referentie": ("referentie", _REF_VALUE),
+    "uw kenmerk": ("uw_kenmerk", _REF_VALUE),
+    "uw referentie": ("uw_kenmerk", _REF_VALUE),
+    "bijlage(n)": ("bijlagen", _COUNT_VALUE),
+    "bijlagen": ("bijlagen", _COUNT_VALUE),
+    "aantal bijlagen": ("bijlagen", _COUNT_VALUE),
+}
+# Labels whose values are names or redacted: the label line goes, the value (if any) is left to the genre.
+BARE_LABELS = {"opgesteld door", "contactpersoon", "lijnparaaf", "medeparaaf", "samengewerkt met",
+               "afgestemd met", "in afschrift aan", "retouradres", "nota actief openbaar"}
+
+
+@dataclass
+class Cleaned:
+    """The body lines left after furniture removal, and the values the furniture held."""
+
+    lines: list[Line]
+    fields: dict[str, str] = field(default_factory=dict)
+    letterhead: list[str] = field(default_factory=list)  # repeated side-column lines, first occurrence order
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def remove_furniture(lines: list[Line]) -> Cleaned:
+    """Drop running headers, footers, page numbers, letterhead and side-column fields; keep their values."""
+    fields: dict[str, str] = {}
+    drop = [False] * len(lines)
+    seen = 0
+    for i, line in enumerate(lines):
+        seen += bool(line.text)
+        for rx in _FURNITURE:
+            if rx is _LONE_NUMBER and seen <= 12:
+                continue
+            m = rx.match(line.text)
+            if m:
+                drop[i] = True
+                for key, value in m.groupdict().items():
+                    if value:
+                        fields.setdefault(key, value)
+                break
+    _labelled_fields(lines, drop, fields)
+    letterhead = _repeated_blocks(lines, drop)
+    kept = [line for line, d in zip(lines, drop, strict=True) if not d]
+    # A page start must survive on the first kept line of the page.
+    out: list[Line] = []
+    pending_start = False
+    for line, d in zip(lines, drop, strict=True):
+        if d:
+            pending_start = pending_start or line.page_start
+            continue
+        if pending_start and line.text:
+            line = Line(line.text, line.page, True, line.heading, line.zone)
+            pending_start = False
+        out.append(line)
+    assert len(out) == len(kept)
+    if "vergaderjaar" in fields:
+        fields["vergaderjaar"] = normalise_vergaderjaar(fields["vergaderjaar"]) or fields.pop("vergaderjaar")
+    return Cleaned(out, fields, letterhead)
+
+
+def _next_nonblank(lines: list[Line], i: int, limit: int = 3) -> int | None:
+    for j in range(i + 1, min(len(lines), i + 1 + limit)):
+        if lines[j].text:
+            return j
+    return None
+
+
+def _labelled_fields(lines: list[Line], drop: list[bool], fields: dict[str, str]) -> None:
+    for i, line in enumerate(lines):
+        label = _norm(line.text).rstrip(":")
+        if label in BARE_LABELS:
+            drop[i] = True
+            continue
+        if label not in LABELS:
+            continue
+        key, shape = LABELS[label]
+        j = _next_nonblank(lines, i)
+        if j is None:
+            continue
+        value = lines[j].text.strip()
+        if shape == _DATE_VALUE:
+            ok = parse_date(value) is not None and len(value) < 40
+        else:
+            assert isinstance(shape, re.Pattern)
+            ok = shape.match(value) is not None
+        if ok:
+            drop[i] = drop[j] = True
+            fields.setdefault(key, value)
+
+
+def _repeated_blocks(lines: list[Line], drop: list[bool]) -> list[str]:
+    """Short lines that recur together (a side column or letterhead printed on every page) are furniture."""
+    counts = Counter(_norm(line.text) for line in lines if line.text and len(line.text) <= 60)
+    repeated = {t for t, c in counts.items() if c >= 2 and not re.match(r"^(vraag|antwoord)\b", t)}
+    letterhead: list[str] = []
+    idx = [i for i, line in enumerate(lines) if line.text and not drop[i]]
+    for k, i in enumerate(idx):
+        if _norm(lines[i].text) not in repeated:
+            continue
+        neighbours = [idx[k - 1]] if k > 0 else []
+        neighbours += [idx[k + 1]] if k + 1 < len(idx) else []
+        if any(_norm(lines[j].text) in repeated and _norm(lines[j].text) != _norm(lines[i].text)
+               for j in neighbours):
+            drop[i] = True
+            if lines[i].text not in letterhead:
+                letterhead.append(lines[i].text)
+    return letterhead
+
+
+# ------------------------------------------------------------------------------------------- joining text
+
+FUNCTION_WORDS = {
+    "de", "het", "een", "van", "en", "of", "in", "op", "te", "tot", "met", "voor", "door", "aan", "bij", "om",
+    "uit", "over", "naar", "als", "dat", "die", "dit", "deze", "zijn", "haar", "hun", "is", "zich", "er", "ook",
+    "niet", "wordt", "worden", "werd", "kan", "zal", "heeft", "hebben", "nog", "maar", "dan", "omdat", "waar",
+    "wat", "wie", "welke", "onder", "tussen", "tegen", "na", "sinds", "zonder", "binnen", "tijdens", "hoewel",
+}
+# Prefixes that keep their hyphen when a line break falls after it ("non-\ngouvernementele").
+_KEEP_HYPHEN = {"non", "ex", "oud", "niet", "vice", "anti", "pro", "semi", "oost", "west", "noord", "zuid"}
+_ELLIPSIS_WORDS = {"en", "of", "tot", "noch"}  # "vlucht- en vestigingsalternatief"
+TERMINAL = ".?!:;"
+
+
+def visible(text: str) -> str:
+    """Text without footnote sentinels, for decisions about punctuation."""
+    return MARK_RE.sub("", text)
+
+
+def join_lines(texts: list[str]) -> str:
+    """Join wrapped lines into running text, rejoining words hyphenated at the line end."""
+    out = ""
+    for raw in texts:
+        line = raw.strip()
+        if not line:
+            continue
+        if not out:
+            out = line
+            continue
+        tail = visible(out)
+        if tail.endswith("-") and len(tail) > 1 and tail[-2].isalpha():
+            first = line.split()[0]
+            left = re.search(r"([\wÀ-ÿ]+)-$", tail)
+            left_word = left.group(1) if left else ""
+            if first.lower() in _ELLIPSIS_WORDS or re.search(r"[\wÀ-ÿ]-[\wÀ-ÿ]+-$", tail):
+                out += " " + line
+            elif line[:1].islower() and not left_word.isupper() and left_word.lower() not in _KEEP_HYPHEN:
+                out = out[:-1] + line  # "mishande-" + "ling"
+            else:
+                out += line  # "Nagorno-" + "Karabach", "EU-" + "lidstaten"
+        else:
+            out += " " + line
+    return re.sub(r"[ \t]+", " ", out).strip()
+
+
+@dataclass
+class Block:
+    """Consecutive non-blank lines: a paragraph, a heading or a list item as it stands on the page."""
+
+    lines: list[Line]
+
+    @property
+    def text(self) -> str:
+        return join_lines([line.text for line in self.lines])
+
+    @property
+    def first(self) -> str:
+        return self.lines[0].text
+
+    @property
+    def pages(self) -> tuple[int, ...]:
+        return tuple(sorted({line.page for line in self.lines}))
+
+
+def blocks(lines: list[Line]) -> list[Block]:
+    """Lines grouped at blank lines and page breaks."""
+    out: list[Block] = []
+    current: list[Line] = []
+    for line in lines:
+        if not line.text or (line.page_start and current):
+            if current:
+                out.append(Block(current))
+            current = [line] if line.text else []
+            continue
+        current.append(line)
+    if current:
+        out.append(Block(current))
+    return out
+
+
+def continues(prev: str, nxt: str) -> bool:
+    """Whether `nxt` continues the sentence `prev` left open across a blank line, page break or side column."""
+    p = visible(prev).rstrip()
+    n = visible(nxt).lstrip()
+    if not p or not n:
+        return False
+    if n[:1].islower() and p[-1] not in "?!:":
+        return True  # a new paragraph does not start in lower case; "o.a." + "uiteengezet" is one sentence
+    if p[-1] in TERMINAL:
+        return False
+    if p[-1] in ",)" and n[:1].isupper():
+        return False
+    if n[:1].islower() or p.endswith("-"):
+        return True
+    last = re.findall(r"[\wÀ-ÿ]+", p)
+    return bool(last) and last[-1].lower() in FUNCTION_WORDS

@@ -1,0 +1,254 @@
+"""Footnotes: find the footnote zone in the text, rejoin their URLs, and find the markers in the body.
+
+Markers in the body are replaced by sentinels (`MARK_OPEN n MARK_CLOSE`) so that the genre parsers can keep
+them through line joining and hand each passage the numbers it cites; `strip_marks` removes them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from coi.clean import join_lines
+from coi.lines import MARK_CLOSE, MARK_OPEN, MARK_RE, Line
+from coi.model import Footnote
+
+
+# A footnote starts at the beginning of a line with its number and a space: "3 Institute for Peace ...".
+_FN_START = re.compile(r"^(\d{1,3})\s+(\S.*)$")
+_MONTH_START = re.compile(
+    r"^(januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\b", re.I
+)
+# Lines that start body structure again and so end a footnote zone.
+_STRUCTURE = re.compile(r"^(Vraag|Vragen|Antwoord|Antwoorden)\s+\d", re.I)
+
+
+@dataclass
+class RawFootnote:
+    """A footnote as found: its number and its lines (blank lines kept, they matter for URLs)."""
+
+    n: int
+    lines: list[str]
+    page: int
+
+
+def split_footnotes(lines: list[Line]) -> tuple[list[Line], list[RawFootnote]]:
+    """Separate footnote blocks from the body.
+
+    A footnote block starts with the next expected footnote number at the start of a line, after a blank line or
+    at a page start, once the body since the previous footnote has a marker that can stand for it. It runs until
+    the next page starts or body structure ("Vraag 3") resumes; blank lines inside it are kept, because long
+    footnotes and URLs go on after them.
+    """
+    body: list[Line] = []
+    notes: list[RawFootnote] = []
+    expected = 1
+    in_zone = False
+    body_since = ""  # body text since the last footnote block, to look for a marker
+    for i, line in enumerate(lines):
+        text = line.text
+        if line.zone == "footnote":  # the layout already knows
+            m = _FN_START.match(text)
+            if m and expected <= int(m.group(1)) <= expected + 3:
+                notes.append(RawFootnote(int(m.group(1)), [m.group(2)], line.page))
+                expected = int(m.group(1)) + 1
+            elif notes:
+                notes[-1].lines.append(text)
+            continue
+        if in_zone and (line.page_start or _STRUCTURE.match(text)):
+            in_zone = False
+            body_since = ""
+        m = _FN_START.match(text)
+        if m:
+            n = int(m.group(1))
+            after_blank = i == 0 or not lines[i - 1].text or line.page_start
+            if in_zone and expected <= n <= expected + 2:
+                notes.append(RawFootnote(n, [m.group(2)], line.page))
+                expected = n + 1
+                continue
+            if (not in_zone and after_blank and expected <= n <= expected + 1
+                    and not _MONTH_START.match(m.group(2)) and _has_marker_for(body_since, n)):
+                in_zone = True
+                notes.append(RawFootnote(n, [m.group(2)], line.page))
+                expected = n + 1
+                continue
+        if in_zone:
+            notes[-1].lines.append(text)
+            continue
+        body.append(line)
+        body_since += " " + text
+    return body, notes
+
+
+_SYMBOL_MARKS = "!#°®*†‡§"
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
+def _has_marker_for(text: str, n: int) -> bool:
+    if re.search(rf"\[{n}\s?\]", text):
+        return True
+    if re.search(rf"(?<=[^\s\d]){n}(?!\d)", text):
+        return True
+    if str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")) in text:
+        return True
+    return any(c in text for c in _SYMBOL_MARKS)
+
+
+# ---------------------------------------------------------------------------------------------------- URLs
+
+_URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"«»]+", re.I)
+_URL_TAIL = ".,;:!?'\"»”’"
+_CONTINUES = re.compile(r"[/\-_=&?#.]$")
+_URL_PIECE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-._~/%?=&#+:;,@!$'()*]*$")
+
+
+def join_footnote_lines(lines: list[str]) -> str:
+    """One footnote's text, with URLs rejoined where a line break (or a blank line) cut them."""
+    out = ""
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        if not out:
+            out = line
+            continue
+        last = out.split()[-1] if out.split() else ""
+        first = line.split()[0]
+        if _in_url(last) and _CONTINUES.search(last) and _URL_PIECE.match(first) and not _looks_like_word(first):
+            out += line
+        else:
+            out = join_lines([out, line])
+    return re.sub(r"\s+", " ", out).strip()
+
+
+def _in_url(token: str) -> bool:
+    return bool(_URL_RE.search(token))
+
+
+def _looks_like_word(token: str) -> bool:
+    """A plain word (a new sentence), rather than the rest of a URL."""
+    return re.fullmatch(r"[A-Za-zÀ-ÿ]+[,.;:]?", token) is not None and not token[:1].islower()
+
+
+def find_urls(text: str) -> tuple[str, ...]:
+    """Every URL in a text, whole, without trailing punctuation; the scheme kept when given."""
+    urls: list[str] = []
+    for m in _URL_RE.finditer(text):
+        url = m.group(0)
+        while url and (url[-1] in _URL_TAIL or (url[-1] == ")" and url.count("(") < url.count(")"))):
+            url = url[:-1]
+        if url and url not in urls:
+            urls.append(url)
+    return tuple(urls)
+
+
+def build_footnotes(raw: list[RawFootnote]) -> tuple[Footnote, ...]:
+    """Footnote records from the raw blocks."""
+    notes: list[Footnote] = []
+    for r in raw:
+        text = join_footnote_lines(r.lines)
+        notes.append(Footnote(r.n, text, find_urls(text)))
+    return tuple(notes)
+
+
+# ------------------------------------------------------------------------------------------------- markers
+
+# A digit marker is glued to what it annotates: a letter or closing punctuation ("Gurbanov2", "Bakoe?1",
+# "gezondheid.4", "(CPT).8"), and is followed by a space, punctuation or the line end.
+_DIGIT_MARK = re.compile(r"(?<=[A-Za-zÀ-ÿ?!.,;:)\]»”’'\"])(\d{1,3})(?=[\s,;:)]|$)")
+_BRACKET_MARK = re.compile(r"\[(\d{1,3})\s?\]")
+_SYMBOL_MARK = re.compile(r"(?<=[A-Za-zÀ-ÿ.,;:)»”])([!#°®*†‡§])(?=[\s,;:)]|$)")
+_SUPER_MARK = re.compile(r"([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})(?=[\s,;:.)]|$)")
+
+
+@dataclass(frozen=True)
+class _Hit:
+    line: int
+    start: int
+    end: int
+    n: int | None  # None: a symbol that may stand for a footnote
+
+
+def mark_footnotes(lines: list[Line], numbers: set[int]) -> list[Line]:
+    """Replace footnote markers in body lines by sentinels, following the footnote sequence.
+
+    Digit markers are taken in document order, each one a footnote number at or just after the last one taken.
+    Markers that OCR turned into symbols ("Azerbeidzjan.!", "c.s.#") are taken for missing numbers only where the
+    count of symbols between two known markers equals the count of numbers missing there.
+    """
+    if not numbers:
+        return lines
+    hits: list[_Hit] = []
+    expected = min(numbers)
+    for i, line in enumerate(lines):
+        found: list[_Hit] = []
+        for m in _BRACKET_MARK.finditer(line.text):
+            found.append(_Hit(i, m.start(), m.end(), int(m.group(1))))
+        for m in _SUPER_MARK.finditer(line.text):
+            found.append(_Hit(i, m.start(), m.end(), int(m.group(1).translate(_SUPERSCRIPTS))))
+        for m in _DIGIT_MARK.finditer(line.text):
+            if _is_number_in_text(line.text, m.start()):
+                continue
+            found.append(_Hit(i, m.start(), m.end(), int(m.group(1))))
+        for m in _SYMBOL_MARK.finditer(line.text):
+            found.append(_Hit(i, m.start(), m.end(), None))
+        for hit in sorted(found, key=lambda h: h.start):
+            if hit.n is None:
+                hits.append(hit)
+            elif hit.n in numbers and expected <= hit.n <= expected + 2:
+                hits.append(hit)
+                expected = hit.n + 1
+    taken = _resolve_symbols(hits, numbers)
+    by_line: dict[int, list[tuple[_Hit, int]]] = {}
+    for hit, n in taken:
+        by_line.setdefault(hit.line, []).append((hit, n))
+    out = list(lines)
+    for i, marks in by_line.items():
+        text = out[i].text
+        for hit, n in sorted(marks, key=lambda x: x[0].start, reverse=True):
+            text = text[: hit.start] + f"{MARK_OPEN}{n}{MARK_CLOSE}" + text[hit.end:]
+        out[i] = Line(text, out[i].page, out[i].page_start, out[i].heading, out[i].zone)
+    return out
+
+
+def _is_number_in_text(text: str, start: int) -> bool:
+    """Digits after "281." are part of a number ("artikel 281.2"); after a year ("2020.3") they are a marker."""
+    if start >= 2 and text[start - 1] in ".," and text[start - 2].isdigit():
+        number = re.search(r"(\d+)[.,]$", text[:start])
+        return not (number and re.fullmatch(r"(19|20)\d\d", number.group(1)))
+    return False
+
+
+def _resolve_symbols(hits: list[_Hit], numbers: set[int]) -> list[tuple[_Hit, int]]:
+    known = [(h, h.n) for h in hits if h.n is not None]
+    found_numbers = {n for _, n in known}
+    missing = sorted(numbers - found_numbers)
+    taken: list[tuple[_Hit, int]] = [(h, n) for h, n in known if n is not None]
+    if not missing:
+        return taken
+    # Windows between consecutive known markers (and the document's start and end).
+    order = sorted(hits, key=lambda h: (h.line, h.start))
+    lower = 0
+    window: list[_Hit] = []
+    for hit in order + [None]:  # type: ignore[list-item]
+        if hit is None or hit.n is not None:
+            upper = hit.n if hit is not None and hit.n is not None else max(numbers) + 1
+            gap = [n for n in missing if lower < n < upper]
+            if gap and len(gap) == len(window):
+                taken.extend(zip(window, gap, strict=True))
+            if hit is not None and hit.n is not None:
+                lower = hit.n
+            window = []
+        else:
+            window.append(hit)
+    return taken
+
+
+def strip_marks(text: str) -> tuple[str, tuple[int, ...]]:
+    """Text without sentinels, and the footnote numbers they carried, in order of appearance."""
+    numbers: list[int] = []
+    for m in MARK_RE.finditer(text):
+        n = int(m.group(1))
+        if n not in numbers:
+            numbers.append(n)
+    return MARK_RE.sub("", text), tuple(numbers)

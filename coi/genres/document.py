@@ -1,0 +1,15 @@
+"""A document of none of the genres: paragraphs under their headings, nothing more is assumed."""
+
+from __future__ import annotations
+
+from coi.genres.common import GenreResult, paragraph_drafts
+from coi.lines import Line
+
+
+def parse(lines: list[Line], fields: dict[str, str], letterhead: list[str]) -> GenreResult:
+    """Paragraph passages; the date and reference only where the side column gave them."""
+    result = GenreResult(drafts=paragraph_drafts(lines), date_text=fields.get("datum"))
+    ref = fields.get("kenmerk") or fields.get("referentie")
+    if ref:
+        result.identifiers["kenmerk"] = ref
+    return result

@@ -1,0 +1,87 @@
+"""Kamerbrief: a letter to parliament, in paragraphs under (mostly unnumbered) headings."""
+
+from __future__ import annotations
+
+import re
+
+from coi.clean import join_lines, visible
+from coi.genres.common import (
+    Draft,
+    GenreResult,
+    find_sections,
+    issuing_body,
+    paragraph_drafts,
+    section_text,
+    split_signatures,
+)
+from coi.lines import Line
+from coi.model import Person
+
+_SALUTATION = re.compile(r"^(Geachte\s+(voorzitter|Voorzitter|heer|mevrouw)\b.*|Hierbij\b)", re.I)
+_DATE_LINE = re.compile(r"^(?:Den Haag|’s-Gravenhage|'s-Gravenhage),?\s+(\d{1,2}\s+\w+\s+\d{4})\s*$")
+_BETREFT = re.compile(r"^Betreft:?\s+(.*)$")
+_KST_HEAD = re.compile(r"^(\d{2}\s?\d{3}(?:[- ][\dA-Z]+)?)\s+\S")
+_NR_HEAD = re.compile(r"^Nr\.\s*(\d+)\s+(.+)$")
+
+
+def parse(lines: list[Line], fields: dict[str, str], letterhead: list[str]) -> GenreResult:
+    """Paragraph passages (or numbered sections); date, subject, signatories and references as metadata."""
+    result = GenreResult(drafts=[])
+    start = _header(lines, result)
+    body, signatories = split_signatures(lines[start:])
+    result.people.extend(signatories)
+    if signatories and not result.source:
+        result.source = signatories[0].office
+    result.source = result.source or issuing_body(letterhead)
+    ref = fields.get("kenmerk") or fields.get("referentie")
+    if ref:
+        result.identifiers["kenmerk"] = ref
+    result.date_text = result.date_text or fields.get("datum")
+    sections = [s for s in find_sections(body) if s.number]
+    if len(sections) >= 2:
+        intro = body[: sections[0].start]
+        result.drafts.extend(paragraph_drafts(intro))
+        for s in sections:
+            text = section_text(s.lines)
+            if visible(text).strip():
+                pages = tuple(sorted({line.page for line in s.lines if line.text}))
+                result.drafts.append(Draft(s.number or "", f"paragraaf {s.number}", s.title, text, pages))
+    else:
+        result.drafts.extend(paragraph_drafts(body))
+    return result
+
+
+def _header(lines: list[Line], result: GenreResult) -> int:
+    """Read date, subject and Kamerstuk number from the letter's head; return where the body starts."""
+    start = 0
+    limit = min(len(lines), 60)
+    for i in range(limit):
+        text = visible(lines[i].text).strip()
+        if not text:
+            continue
+        if (m := _DATE_LINE.match(text)):
+            result.date_text = m.group(1)
+            start = i + 1
+        elif (m := _BETREFT.match(text)):
+            subject = [m.group(1)]
+            for j in range(i + 1, limit):
+                nxt = lines[j].text.strip()
+                if not nxt or _SALUTATION.match(nxt):
+                    break
+                subject.append(nxt)
+            result.title = join_lines(subject)
+            start = max(start, i + len(subject))
+        elif _SALUTATION.match(text) and text.endswith(","):
+            start = i + 1
+            break
+        elif i < 8 and (m := _NR_HEAD.match(text)):
+            result.identifiers["ondernummer"] = m.group(1)
+            result.title = result.title or m.group(2).capitalize()
+            start = i + 1
+        elif i < 4 and (m := _KST_HEAD.match(text)) and not _DATE_LINE.match(text):
+            result.identifiers["dossiernummer"] = re.sub(r"\s", "", m.group(1)).replace("--", "-")
+            start = i + 1
+        elif text.startswith("Aan de Voorzitter"):
+            result.people.append(Person(name="", role="geadresseerde", office=re.sub(r"^Aan de\s+", "", text)))
+            start = i + 1
+    return start

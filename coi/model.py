@@ -1,0 +1,138 @@
+"""The data model: frozen records inside the program, dicts only at the JSON edge."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields, is_dataclass
+from enum import Enum
+from typing import Any
+
+
+class DocType(str, Enum):
+    """The genre of a document."""
+
+    BESLISNOTA = "beslisnota"
+    KAMERVRAGEN = "kamervragen"
+    KAMERBRIEF = "kamerbrief"
+    DOCUMENT = "document"  # none of the genres: paragraphs only
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote with its text and every URL in it, whole."""
+
+    n: int
+    text: str
+    urls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Person:
+    """Somebody named in the document: a questioner, the answering office-holder, a signatory."""
+
+    name: str
+    role: str  # "vragensteller" | "beantwoorder" | "ondertekenaar" | "geadresseerde"
+    party: str | None = None
+    office: str | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Another parliamentary document cited in the text."""
+
+    kind: str  # "kamerstuk" | "motie" | "aanhangsel"
+    text: str
+    dossiernummer: str | None = None
+    ondernummer: str | None = None
+    vergaderjaar: str | None = None
+    aanhangselnummer: str | None = None
+
+    @property
+    def doc_id(self) -> str | None:
+        """The identifier the cited document would have in coi, where it can be known."""
+        if self.kind == "aanhangsel" and self.vergaderjaar and self.aanhangselnummer:
+            return f"ah-tk-{self.vergaderjaar.replace('-', '')}-{self.aanhangselnummer}"
+        if self.dossiernummer and self.ondernummer:
+            return f"kst-{self.dossiernummer}-{self.ondernummer}"
+        return None
+
+
+@dataclass(frozen=True)
+class Passage:
+    """The unit of search and citation: a question, an answer, a numbered section, a paragraph."""
+
+    id: str
+    anchor: str
+    locator: str
+    heading: str | None
+    text: str
+    footnotes: tuple[int, ...] = ()
+    topics: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    pages: tuple[int, ...] = ()
+    order: int = 0
+    questions: tuple[str, ...] = ()  # for an answer: the anchors of the question(s) it answers
+
+
+@dataclass(frozen=True)
+class Document:
+    """One parsed document with its metadata, passages and footnotes."""
+
+    doc_id: str
+    doc_type: DocType
+    title: str | None
+    date: dt.date | None
+    dates: dict[str, dt.date | None] = field(default_factory=dict)
+    identifiers: dict[str, str] = field(default_factory=dict)
+    people: tuple[Person, ...] = ()
+    source: str | None = None
+    countries: tuple[str, ...] = ()
+    source_path: str | None = None
+    source_url: str | None = None
+    sha256: str | None = None
+    passages: tuple[Passage, ...] = ()
+    footnotes: tuple[Footnote, ...] = ()
+    references: tuple[Reference, ...] = ()
+    warnings: tuple[str, ...] = ()  # said to the user on stderr; not part of the JSON contract
+
+    def footnote(self, n: int) -> Footnote | None:
+        """The footnote numbered n, if the document has it."""
+        return next((f for f in self.footnotes if f.n == n), None)
+
+
+PASSAGE_KEYS = ("id", "anchor", "locator", "heading", "text", "footnotes", "topics", "countries", "pages",
+                "questions")
+DOCUMENT_KEYS = ("doc_id", "doc_type", "title", "date", "dates", "identifiers", "people", "source", "countries",
+                 "source_path", "source_url", "sha256", "passages", "footnotes", "references")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    return value
+
+
+def passage_to_dict(p: Passage) -> dict[str, Any]:
+    """A passage as in the JSON contract."""
+    return {k: _plain(getattr(p, k)) for k in PASSAGE_KEYS}
+
+
+def document_to_dict(doc: Document) -> dict[str, Any]:
+    """A document as in the JSON contract of `coi parse --json`."""
+    out: dict[str, Any] = {}
+    for key in DOCUMENT_KEYS:
+        if key == "passages":
+            out[key] = [passage_to_dict(p) for p in doc.passages]
+        elif key == "references":
+            out[key] = [dict(_plain(r), id=r.doc_id) for r in doc.references]
+        else:
+            out[key] = _plain(getattr(doc, key))
+    return out
