@@ -13,12 +13,12 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/coi demo corpus
+	$(BIN)/coi parse --summary corpus/*.txt corpus/*.md
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest -q -m "not slow"
 
-test-all: $(STAMP)
+test-all: lint
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

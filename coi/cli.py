@@ -16,11 +16,19 @@ from coi.model import Document, document_to_dict
 
 
 class CoiClickError(click.ClickException):
-    """A CoiError as click shows it: 'Error: <message>' on stderr, with the error's exit code."""
+    """A runtime CoiError as click shows it: 'Error: <message>' on stderr, exit code 1."""
 
-    def __init__(self, error: CoiError) -> None:
-        super().__init__(str(error))
-        self.exit_code = error.exit_code
+    exit_code = 1
+
+
+class CoiUsageError(CoiClickError):
+    """A bad value given by the user: exit code 2, without click's usage text."""
+
+    exit_code = 2
+
+
+def _click_error(error: CoiError) -> CoiClickError:
+    return CoiUsageError(str(error)) if error.exit_code == 2 else CoiClickError(str(error))
 
 
 class CoiGroup(click.Group):
@@ -30,7 +38,7 @@ class CoiGroup(click.Group):
         try:
             return super().invoke(ctx)
         except CoiError as exc:
-            raise CoiClickError(exc) from None
+            raise _click_error(exc) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:  # a bug: say so in one line, keep the detail for COI_DEBUG

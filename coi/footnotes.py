@@ -13,7 +13,6 @@ from coi.clean import join_lines
 from coi.lines import MARK_CLOSE, MARK_OPEN, MARK_RE, Line
 from coi.model import Footnote
 
-
 # A footnote starts at the beginning of a line with its number and a space: "3 Institute for Peace ...".
 _FN_START = re.compile(r"^(\d{1,3})\s+(\S.*)$")
 _MONTH_START = re.compile(
@@ -230,7 +229,7 @@ def _resolve_symbols(hits: list[_Hit], numbers: set[int]) -> list[tuple[_Hit, in
     order = sorted(hits, key=lambda h: (h.line, h.start))
     lower = 0
     window: list[_Hit] = []
-    for hit in order + [None]:  # type: ignore[list-item]
+    for hit in [*order, None]:
         if hit is None or hit.n is not None:
             upper = hit.n if hit is not None and hit.n is not None else max(numbers) + 1
             gap = [n for n in missing if lower < n < upper]

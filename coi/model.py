@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, fields, is_dataclass
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 
 
-class DocType(str, Enum):
+class DocType(StrEnum):
     """The genre of a document."""
 
     BESLISNOTA = "beslisnota"

@@ -17,7 +17,7 @@ from coi.formats.text import read_bytes
 from coi.genres import PARSERS, detect
 from coi.genres.common import GenreResult
 from coi.lines import Extracted
-from coi.model import Document, DocType, Passage
+from coi.model import DocType, Document, Passage
 from coi.references import find_references
 from coi.sidecar import Sidecar, read_sidecar
 

@@ -56,12 +56,9 @@ class Section:
 def _valid_next(current: tuple[int, ...] | None, candidate: tuple[int, ...]) -> bool:
     if current is None:
         return candidate in ((1,), (0,))
-    if candidate == current + (1,):
-        return True
-    for depth in range(len(current), 0, -1):
-        if candidate == current[: depth - 1] + (current[depth - 1] + 1,):
-            return True
-    return False
+    # a first child, or the next sibling at this level or any level above
+    siblings = {current[: depth - 1] + (current[depth - 1] + 1,) for depth in range(1, len(current) + 1)}
+    return candidate == current + (1,) or candidate in siblings
 
 
 def heading_title_ok(title: str, marked: bool = False) -> bool:

@@ -174,7 +174,7 @@ def questioners(who: str) -> list[Person]:
     """ "Omtzigt, Van Vroonhoven (beiden Nieuw Sociaal Contract) en Dassen (Volt)" -> three people with party."""
     people: list[Person] = []
     pos = 0
-    for m in list(_PARTY.finditer(who)) + [None]:  # type: ignore[list-item]
+    for m in [*_PARTY.finditer(who), None]:
         chunk = who[pos: m.start()] if m else who[pos:]
         party = re.sub(r"^(beiden|allen|beide)\s+", "", m.group(1)).strip() if m else None
         names = [n.strip() for n in re.split(r",|\s+en\s+", chunk) if n.strip()]

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+SEEDS = {
+    "000": "beslisnota-landenbeleid-azerbeidzjan-2024.md",
+    "001": "aanhangsel-2054-oppositie-azerbeidzjan-2022.txt",
+    "002": "aanhangsel-3878-uitzetting-isbatov-2019.txt",
+    "003": "kamerbrief-conflict-azerbeidzjan-armenie-2021.txt",
+    "004": "kamerbrief-nagorno-karabach-2023.txt",
+}
+
+
+@pytest.fixture(autouse=True)
+def _run_from_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Paths in parser output are relative to the project, as users give them.
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("COI_INDEX", raising=False)
+    os.environ.pop("COI_DEBUG", None)
+
+
+@pytest.fixture(scope="session")
+def seed_docs():
+    from coi.parse import parse_file
+
+    return {key: parse_file(Path("corpus") / name) for key, name in SEEDS.items()}

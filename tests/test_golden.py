@@ -1,0 +1,21 @@
+"""Parser output against reviewed golden files (regenerate with `make golden`, review the diff)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.regen_golden import golden_inputs, golden_path, render
+
+
+@pytest.mark.parametrize("doc", golden_inputs(), ids=lambda p: p.name)
+def test_parser_output_matches_golden(doc) -> None:
+    expected = json.loads(golden_path(doc).read_text(encoding="utf-8"))
+    actual = json.loads(render(doc))
+    assert actual == expected
+
+
+def test_every_seed_and_real_text_has_a_golden_file() -> None:
+    names = {golden_path(d).name for d in golden_inputs()}
+    assert len(names) == 11  # five seeds, five beslisnota texts, the Aanhangsel 387 Markdown text
