@@ -14,6 +14,10 @@ from coi import __version__
 from coi.errors import CoiError
 from coi.model import Document, document_to_dict
 
+# heavy modules (whoosh, pdfplumber) are imported inside the commands that need them: `coi --help` and
+# `coi search` start fast.
+EXIT_BUSY = 3
+
 
 class CoiClickError(click.ClickException):
     """A runtime CoiError as click shows it: 'Error: <message>' on stderr, exit code 1."""
@@ -131,3 +135,170 @@ def parse_cmd(files: tuple[Path, ...], as_json: bool, summary: bool) -> None:
             click.echo(format_listing(doc))
     if failed:
         sys.exit(1)
+
+
+def _index_dir() -> Path:
+    return Path(click.get_current_context().obj["index"])
+
+
+@cli.command("index")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--full", is_flag=True, help="Re-parse every document and drop what is not under PATHS.")
+@click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True,
+              help="Seconds to wait for another running `coi index` before giving up (exit code 3).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def index_cmd(paths: tuple[Path, ...], full: bool, wait: float, as_json: bool) -> None:
+    """Bring the index up to date with the corpus (default ./corpus): add new and changed documents, drop
+    removed ones, skip unchanged ones. Safe to run from cron.
+
+    Exit codes: 0 all indexed; 1 some documents failed (the rest are indexed); 2 usage; 3 another run holds
+    the index.
+
+    Example: coi index corpus --wait 60
+    """
+    from coi.index import update_index
+
+    roots = list(paths) or [Path("corpus")]
+    bar: Any = None
+    show_bar = sys.stderr.isatty() and not as_json
+
+    def progress(done: int, total: int, path: Path) -> None:
+        nonlocal bar
+        if not show_bar:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="indexing", file=sys.stderr)
+            bar.__enter__()
+        bar.update(1)
+
+    try:
+        summary = update_index(_index_dir(), roots, full=full, wait=wait, progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    for failure in summary.failed:
+        click.echo(f"failed: {failure.path}: {failure.error}", err=True)
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
+    else:
+        click.echo(summary.line())
+    if summary.failed:
+        sys.exit(1)
+
+
+def _filter_options(f: Any) -> Any:
+    for name, help_text in reversed([
+        ("type", "document type: kamervragen, beslisnota, kamerbrief, document"),
+        ("topic", "topic key (see `coi topics`)"),
+        ("country", "country or region"),
+        ("source", "issuing office, e.g. 'Minister van Buitenlandse Zaken'"),
+    ]):
+        f = click.option(f"--not-{name}", f"not_{name}", multiple=True, help=f"Exclude this {name}.")(f)
+        f = click.option(f"--{name}", f"{name}s", multiple=True,
+                         help=f"Only this {help_text}; repeat for any of several.")(f)
+    return f
+
+
+@cli.command("search")
+@click.argument("query")
+@_filter_options
+@click.option("--from", "date_from", metavar="DATE", help="On or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--to", "date_to", metavar="DATE", help="On or before DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Hits per page.")
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def search_cmd(query: str, types: tuple[str, ...], not_type: tuple[str, ...], topics: tuple[str, ...],
+               not_topic: tuple[str, ...], countrys: tuple[str, ...], not_country: tuple[str, ...],
+               sources: tuple[str, ...], not_source: tuple[str, ...], date_from: str | None,
+               date_to: str | None, sort: str, limit: int, page: int, as_json: bool) -> None:
+    """Search passages. Words are ANDed; also OR, NOT, "phrases", "phrase"~N, prefix*, field:value
+    (fields: text, heading, title, notes, type, topic, country, source, year).
+
+    Example: coi search 'LHBTIQ bescherming autoriteiten' --country Azerbeidzjan --from 2021
+    """
+    from coi.search import Filters, parse_date_bound, search
+
+    filters = Filters(
+        types=types, topics=topics, countries=countrys, sources=sources, not_types=not_type,
+        not_topics=not_topic, not_countries=not_country, not_sources=not_source,
+        date_from=parse_date_bound(date_from, end=False) if date_from else None,
+        date_to=parse_date_bound(date_to, end=True) if date_to else None,
+    )
+    result = search(_index_dir(), query, filters, sort=sort, limit=limit, page=page)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(format_result(result, bold=sys.stdout.isatty()))
+
+
+def _marked(snippet: str, bold: bool) -> str:
+    import re
+
+    return re.sub(r"\*\*(.+?)\*\*", lambda m: click.style(m.group(1), bold=True) if bold else m.group(1),
+                  snippet)
+
+
+def format_result(result: Any, bold: bool) -> str:
+    """Hits as a person reads them: rank, locator, title, date, snippet, and the id to cite."""
+    first = (result.page - 1) * result.limit + 1
+    shown = f"{first}-{first + len(result.hits) - 1} of " if result.hits else ""
+    out = [f"{shown}{result.total} passages for {result.query!r}"]
+    for name in ("doc_type", "topic", "country", "year", "source"):
+        counts = result.facets.get(name) or {}
+        if counts:
+            out.append(f"  {name}: " + ", ".join(f"{k} ({v})" for k, v in list(counts.items())[:8]))
+    for rank, hit in enumerate(result.hits, first):
+        out.append("")
+        out.append(f"{rank:>3}. {hit.locator} — {hit.title or hit.doc_id} ({hit.date or 'z.d.'})")
+        out.append("     " + _marked(hit.snippet, bold).replace("\n", " "))
+        out.append(f"     {hit.citation}")
+        out.append(f"     id: {hit.id}")
+    return "\n".join(out)
+
+
+@cli.command("show")
+@click.argument("ident", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def show_cmd(ident: str, as_json: bool) -> None:
+    """Show one passage (doc_id#anchor) with its footnotes, or a whole document by its doc_id.
+
+    Example: coi show ah-tk-20212022-2054#antwoord-4
+    """
+    from coi.cite import citation_text
+    from coi.model import document_from_dict
+    from coi.search import lookup
+
+    found = lookup(_index_dir(), ident)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+    elif "document" in found:
+        click.echo(format_listing(document_from_dict(found["document"])))
+    else:
+        p, doc = found["passage"], found["doc"]
+        click.echo(citation_text(doc, p))
+        if p.get("heading"):
+            click.echo(f"[{p['heading']}]")
+        click.echo("")
+        click.echo(p["text"])
+        for f in found["footnotes"]:
+            click.echo(f"\n  {f['n']}. {f['text']}")
+
+
+@cli.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def stats_cmd(as_json: bool) -> None:
+    """Documents and passages per type, topic, country and year.
+
+    Example: coi stats --json
+    """
+    from coi.search import stats
+
+    data = stats(_index_dir())
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{data['documents']} documents, {data['passages']} passages")
+    for key in ("documents_per_type", "passages_per_type", "topic", "country", "year"):
+        if data[key]:
+            click.echo(f"  {key.replace('_', ' ')}: " + ", ".join(f"{k} ({v})" for k, v in data[key].items()))

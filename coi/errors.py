@@ -19,3 +19,17 @@ class UsageError(CoiError):
     """A value given by the user is wrong (bad query, bad filter, bad option)."""
 
     exit_code = 2
+
+
+class IndexBusyError(CoiError):
+    """Another `coi index` holds the writer lock."""
+
+    exit_code = 3
+
+
+class IndexMissingError(CoiError):
+    """There is no index (of this version of coi) to search."""
+
+
+class UnknownIdError(CoiError):
+    """No passage or document has the id asked for."""

@@ -136,3 +136,26 @@ def document_to_dict(doc: Document) -> dict[str, Any]:
         else:
             out[key] = _plain(getattr(doc, key))
     return out
+
+
+def _d(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def document_from_dict(data: dict[str, Any]) -> Document:
+    """A Document back from its JSON form (as stored in the index)."""
+    return Document(
+        doc_id=data["doc_id"], doc_type=DocType(data["doc_type"]), title=data["title"], date=_d(data["date"]),
+        dates={k: _d(v) for k, v in data["dates"].items()}, identifiers=dict(data["identifiers"]),
+        people=tuple(Person(**p) for p in data["people"]), source=data["source"],
+        countries=tuple(data["countries"]), source_path=data["source_path"], source_url=data["source_url"],
+        sha256=data["sha256"],
+        passages=tuple(
+            Passage(id=p["id"], anchor=p["anchor"], locator=p["locator"], heading=p["heading"], text=p["text"],
+                    footnotes=tuple(p["footnotes"]), topics=tuple(p["topics"]), countries=tuple(p["countries"]),
+                    pages=tuple(p["pages"]), order=i, questions=tuple(p.get("questions", ())))
+            for i, p in enumerate(data["passages"])
+        ),
+        footnotes=tuple(Footnote(f["n"], f["text"], tuple(f["urls"])) for f in data["footnotes"]),
+        references=tuple(Reference(**{k: v for k, v in r.items() if k != "id"}) for r in data["references"]),
+    )

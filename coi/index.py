@@ -1,0 +1,320 @@
+"""The index stage: one Whoosh document per passage, kept up to date with the corpus incrementally and safely.
+
+The index records what it holds: besides passages it has one record per document (kind "doc") with the file's
+path, its content hash and the parsed Document, so there is no second manifest that can disagree with it.
+One writer at a time (a lock file, released by the OS if the process dies); each commit is atomic in Whoosh, so
+a run killed at any point leaves the last committed index readable, and the next run completes the work.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as windex
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from coi import PARSER_VERSION
+from coi.analysis import ANALYSIS_VERSION, dutch_analyzer, subword_analyzer
+from coi.errors import CoiError, IndexBusyError, IndexMissingError
+from coi.model import Document, document_to_dict, passage_to_dict
+
+INDEX_NAME = f"coi{ANALYSIS_VERSION}"
+LOCK_NAME = ".coi-index.lock"
+BATCH_DOCUMENTS = 200  # documents per commit: progress survives a kill, and a commit stays cheap
+
+
+def schema() -> Schema:
+    """The index schema: full-text fields (Dutch), facet columns, and stored JSON for hits."""
+    dutch = dutch_analyzer()
+    return Schema(
+        kind=ID(stored=True),  # "passage" or "doc"
+        id=ID(stored=True, unique=True),
+        doc_id=ID(stored=True),
+        path=ID(stored=True),
+        content_hash=STORED(),
+        data=STORED(),
+        text=TEXT(analyzer=dutch, phrase=True),
+        heading=TEXT(analyzer=dutch, phrase=True, field_boost=1.5),
+        title=TEXT(analyzer=dutch, phrase=True, field_boost=1.2),
+        notes=TEXT(analyzer=dutch, phrase=True, field_boost=0.5),
+        parts=TEXT(analyzer=subword_analyzer(), phrase=False, field_boost=0.3),
+        doc_type=ID(sortable=True),
+        topic=KEYWORD(commas=True, sortable=True),
+        country=KEYWORD(commas=True, sortable=True),
+        source=ID(sortable=True),
+        year=NUMERIC(int, bits=32, sortable=True),
+        day=NUMERIC(int, bits=32, sortable=True),  # yyyymmdd, 0 when unknown
+    )
+
+
+@dataclass
+class Failure:
+    """A document that could not be indexed, and why (one line)."""
+
+    path: str
+    error: str
+
+
+@dataclass
+class IndexSummary:
+    """What a run of `coi index` did."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    failed: list[Failure] = field(default_factory=list)
+    passages: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"added": self.added, "updated": self.updated, "removed": self.removed,
+                "unchanged": self.unchanged, "failed": len(self.failed),
+                "failures": [{"path": f.path, "error": f.error} for f in self.failed],
+                "passages": self.passages, "seconds": round(self.seconds, 3)}
+
+    def line(self) -> str:
+        return (f"added {self.added}, updated {self.updated}, removed {self.removed}, "
+                f"unchanged {self.unchanged}, failed {len(self.failed)} in {self.seconds:.1f} s")
+
+
+# -------------------------------------------------------------------------------------------- opening
+
+def exists(index_dir: Path) -> bool:
+    """Whether a committed index of this version of coi is in `index_dir`."""
+    return index_dir.is_dir() and windex.exists_in(str(index_dir), indexname=INDEX_NAME)
+
+
+def open_index(index_dir: Path) -> windex.Index:
+    """Open the index for reading; a clear error when there is none."""
+    if not exists(index_dir):
+        other = index_dir.is_dir() and any(index_dir.glob("_coi*_*.toc"))
+        why = "was built by another version of coi" if other else "does not exist"
+        raise IndexMissingError(f"{index_dir}: the index {why}; run `coi index` first")
+    return windex.open_dir(str(index_dir), indexname=INDEX_NAME)
+
+
+@contextlib.contextmanager
+def writer_lock(index_dir: Path, wait: float) -> Iterator[None]:
+    """Hold the one-writer lock, waiting up to `wait` seconds for another run to finish."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(index_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexBusyError(
+                        f"{index_dir}: another `coi index` is running; try again later or pass --wait SECONDS"
+                    ) from None
+                time.sleep(0.1)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+# ------------------------------------------------------------------------------------------ documents
+
+def content_hash(path: Path, extra: str = "") -> str:
+    """What decides whether a document must be parsed again: its bytes, its sidecar, the parser version."""
+    from coi.formats.text import read_bytes
+    from coi.sidecar import sidecar_path
+
+    h = hashlib.sha256(read_bytes(path))
+    side = sidecar_path(path)
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        h.update(b"\0sidecar\0" + side.read_bytes())
+    h.update(f"\0parser {PARSER_VERSION}\0{extra}".encode())
+    return h.hexdigest()
+
+
+def _day(doc: Document) -> int:
+    return doc.date.year * 10000 + doc.date.month * 100 + doc.date.day if doc.date else 0
+
+
+def doc_meta(doc: Document) -> dict[str, Any]:
+    """The document fields a hit carries (the rest stays in the document record)."""
+    full = document_to_dict(doc)
+    return {k: full[k] for k in ("doc_id", "doc_type", "title", "date", "dates", "identifiers", "people",
+                                 "source", "countries", "source_path", "source_url")}
+
+
+def index_records(doc: Document, key: str, digest: str) -> list[dict[str, Any]]:
+    """The Whoosh documents for one parsed Document: its passages and its own record."""
+    meta = doc_meta(doc)
+    notes = {f.n: f for f in doc.footnotes}
+    records: list[dict[str, Any]] = []
+    for p in doc.passages:
+        cited = [notes[n] for n in p.footnotes if n in notes]
+        data = {"passage": passage_to_dict(p) | {"order": p.order}, "doc": meta,
+                "footnotes": [{"n": f.n, "text": f.text, "urls": list(f.urls)} for f in cited]}
+        countries = p.countries or doc.countries
+        records.append({
+            "kind": "passage", "id": p.id, "doc_id": doc.doc_id, "path": key,
+            "data": json.dumps(data, ensure_ascii=False),
+            "text": p.text, "heading": p.heading or "", "title": doc.title or "",
+            "notes": "\n".join(f.text for f in cited), "parts": f"{p.heading or ''}\n{p.text}",
+            "doc_type": doc.doc_type.value, "topic": ",".join(p.topics), "country": ",".join(countries),
+            "source": doc.source or "", "year": doc.date.year if doc.date else 0, "day": _day(doc),
+        })
+    records.append({
+        "kind": "doc", "id": f"doc:{key}", "doc_id": doc.doc_id, "path": key, "content_hash": digest,
+        "data": json.dumps(document_to_dict(doc), ensure_ascii=False),
+        "doc_type": doc.doc_type.value, "source": doc.source or "", "year": doc.date.year if doc.date else 0,
+        "day": _day(doc),
+    })
+    return records
+
+
+@dataclass(frozen=True)
+class Held:
+    """What the index holds for one file."""
+
+    key: str
+    doc_id: str
+    content_hash: str
+
+
+def held_documents(ix: windex.Index) -> dict[str, Held]:
+    """The documents in the index, by path key."""
+    out: dict[str, Held] = {}
+    with ix.searcher() as s:
+        for fields in s.documents(kind="doc"):
+            out[fields["path"]] = Held(fields["path"], fields["doc_id"], fields.get("content_hash", ""))
+    return out
+
+
+# ------------------------------------------------------------------------------------------- scanning
+
+def scan(roots: list[Path]) -> tuple[list[Path], list[Failure]]:
+    """Document files under the roots (a root may be a file), in a stable order; unreadable places reported."""
+    from coi.formats import supported
+
+    files: list[Path] = []
+    problems: list[Failure] = []
+    for root in roots:
+        if root.is_file():
+            files.append(root)
+            continue
+        if not root.is_dir():
+            problems.append(Failure(str(root), "no such file or directory"))
+            continue
+
+        def onerror(err: OSError) -> None:
+            problems.append(Failure(str(err.filename), f"cannot list ({err.strerror})"))  # noqa: B023
+
+        for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):  # symlinked dirs are not followed
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                path = Path(dirpath) / name
+                if name.startswith(".") or not supported(path):
+                    continue
+                files.append(path)
+    return files, problems
+
+
+def path_key(path: Path) -> str:
+    """How the index names a file: its absolute path (symlinks not resolved)."""
+    return os.path.abspath(path)
+
+
+def _under(key: str, roots: list[Path]) -> bool:
+    for root in roots:
+        r = path_key(root)
+        if key == r or key.startswith(r.rstrip(os.sep) + os.sep):
+            return True
+    return False
+
+
+# ------------------------------------------------------------------------------------------- updating
+
+Progress = Callable[[int, int, Path], None]  # (done, total, path)
+
+
+def update_index(index_dir: Path, roots: list[Path], full: bool = False, wait: float = 0.0,
+                 progress: Progress | None = None, extra_hash: str = "",
+                 prepare: Callable[[Document], Document] | None = None) -> IndexSummary:
+    """Bring the index in `index_dir` up to date with the documents under `roots`.
+
+    Unchanged documents (same content hash) are skipped without parsing; changed ones replace their passages;
+    files gone from under the roots drop theirs. A document that fails keeps its earlier passages.
+    `prepare` is applied to every parsed document before indexing (the tagger).
+    """
+    from coi.parse import parse_file
+
+    start = time.monotonic()
+    summary = IndexSummary()
+    with writer_lock(index_dir, wait):
+        ix = windex.open_dir(str(index_dir), indexname=INDEX_NAME) if exists(index_dir) else \
+            windex.create_in(str(index_dir), schema(), indexname=INDEX_NAME)
+        held = held_documents(ix)
+        by_doc_id = {h.doc_id: h.key for h in held.values()}
+        files, problems = scan(roots)
+        summary.failed.extend(problems)
+        seen: set[str] = set()
+        writer = ix.writer(limitmb=256)
+        pending = 0
+        try:
+            for done, path in enumerate(files, 1):
+                key = path_key(path)
+                seen.add(key)
+                if progress:
+                    progress(done, len(files), path)
+                try:
+                    digest = content_hash(path, extra_hash)
+                    old = held.get(key)
+                    if old and old.content_hash == digest and not full:
+                        summary.unchanged += 1
+                        continue
+                    doc = parse_file(path)
+                    if prepare:
+                        doc = prepare(doc)
+                    owner = by_doc_id.get(doc.doc_id)
+                    if owner is not None and owner != key:
+                        raise CoiError(f"{path}: document id {doc.doc_id} is already used by {owner}; "
+                                       f"give one of them a doc_id in its sidecar")
+                except CoiError as exc:
+                    summary.failed.append(Failure(str(path), str(exc).removeprefix(f"{path}: ")))
+                    continue
+                except Exception as exc:  # a parser bug must not stop the run or cost data
+                    summary.failed.append(Failure(str(path), f"internal error ({type(exc).__name__}: {exc})"))
+                    continue
+                if old:
+                    writer.delete_by_term("path", key)
+                    by_doc_id.pop(old.doc_id, None)
+                for record in index_records(doc, key, digest):
+                    writer.add_document(**record)
+                by_doc_id[doc.doc_id] = key
+                summary.passages += len(doc.passages)
+                if old:
+                    summary.updated += 1
+                else:
+                    summary.added += 1
+                pending += 1
+                if pending >= BATCH_DOCUMENTS:
+                    writer.commit()
+                    writer = ix.writer(limitmb=256)
+                    pending = 0
+            for key in held:
+                gone = _under(key, roots) and not os.path.lexists(key)
+                if key not in seen and (full or gone):
+                    writer.delete_by_term("path", key)
+                    summary.removed += 1
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+    summary.seconds = time.monotonic() - start
+    return summary

@@ -1,0 +1,342 @@
+"""The search stage: the query language users know from ecoi.net, filters, facet counts over every match, and
+highlighted snippets."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import highlight
+from whoosh import query as Q
+from whoosh.qparser import FieldAliasPlugin, MultifieldParser
+from whoosh.sorting import FieldFacet, ScoreFacet
+
+from coi.analysis import fold
+from coi.errors import UsageError
+from coi.index import open_index
+
+TEXT_FIELDS = ["text", "heading", "title", "notes"]
+# field:value names a user may type, and the index field they mean
+QUERY_FIELDS = {"text": "text", "heading": "heading", "title": "title", "notes": "notes", "type": "doc_type",
+                "doc_type": "doc_type", "topic": "topic", "country": "country", "source": "source",
+                "year": "year"}
+FACETS = ("doc_type", "topic", "country", "year", "source")
+MARK = "**"  # how a snippet marks a match: plain text, never HTML
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Filters: OR within one, AND across; the not_ ones exclude (ecoi.net's "none of")."""
+
+    types: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    not_types: tuple[str, ...] = ()
+    not_topics: tuple[str, ...] = ()
+    not_countries: tuple[str, ...] = ()
+    not_sources: tuple[str, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One passage found."""
+
+    id: str
+    doc_id: str
+    doc_type: str
+    title: str | None
+    date: str | None
+    locator: str
+    heading: str | None
+    text: str
+    snippet: str
+    score: float
+    topics: tuple[str, ...]
+    countries: tuple[str, ...]
+    footnotes: tuple[dict[str, Any], ...]
+    citation: str
+    pages: tuple[int, ...] = ()
+
+
+@dataclass
+class SearchResult:
+    """A page of hits, with the total and facet counts over every match."""
+
+    query: str
+    total: int
+    facets: dict[str, dict[str, int]]
+    hits: list[Hit] = field(default_factory=list)
+    page: int = 1
+    limit: int = 10
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"query": self.query, "total": self.total, "facets": self.facets,
+                "hits": [_hit_dict(h) for h in self.hits]}
+
+
+def _hit_dict(h: Hit) -> dict[str, Any]:
+    return {"id": h.id, "doc_id": h.doc_id, "doc_type": h.doc_type, "title": h.title, "date": h.date,
+            "locator": h.locator, "heading": h.heading, "text": h.text, "snippet": h.snippet,
+            "score": round(h.score, 4), "topics": list(h.topics), "countries": list(h.countries),
+            "footnotes": list(h.footnotes), "citation": h.citation}
+
+
+# ------------------------------------------------------------------------------------------- the query
+
+def parse_date_bound(value: str, end: bool) -> dt.date:
+    """YYYY, YYYY-MM or YYYY-MM-DD; as an end bound, the last day of that year or month."""
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", value.strip())
+    try:
+        if not m:
+            raise ValueError
+        year = int(m.group(1))
+        if m.group(3):
+            return dt.date(year, int(m.group(2)), int(m.group(3)))
+        if m.group(2):
+            month = int(m.group(2))
+            return dt.date(year, month, calendar.monthrange(year, month)[1] if end else 1)
+        return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+    except ValueError:
+        raise UsageError(f"date {value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD") from None
+
+
+def check_query(text: str) -> None:
+    """Reject what the parser would silently misread, with a message that says what is wrong."""
+    stripped = text.strip()
+    if not stripped:
+        raise UsageError("empty query; give words to search for, or * for every passage")
+    if stripped.count('"') % 2:
+        raise UsageError(f"unbalanced quote in query {text!r}; close the phrase with \"")
+    depth = 0
+    for c in re.sub(r'"[^"]*"', "", stripped):
+        depth += (c == "(") - (c == ")")
+        if depth < 0:
+            break
+    if depth:
+        raise UsageError(f"unbalanced parenthesis in query {text!r}")
+    if m := re.search(r"(^|\s)(AND|OR|NOT)\s*$", stripped):
+        raise UsageError(f"{m.group(2)!r} at the end of query {text!r} needs a word after it")
+    if m := re.match(r"^(AND|OR)\b", stripped):
+        raise UsageError(f"{m.group(1)!r} at the start of query {text!r} needs a word before it")
+    for m in re.finditer(r'(?:^|[\s(])([A-Za-z_]+):(?!//)', re.sub(r'"[^"]*"', '""', stripped)):
+        if m.group(1).lower() not in QUERY_FIELDS:
+            known = ", ".join(sorted(QUERY_FIELDS))
+            raise UsageError(f"unknown field {m.group(1)!r} in query; use one of: {known}")
+    if re.search(r"(^|\s)[*?]\w", stripped):
+        raise UsageError("a wildcard needs letters before it: write oppos* rather than *positie")
+
+
+def _with_parts(q: Q.Query) -> Q.Query:
+    """Each word in the text field also matches, more weakly, as part of a compound."""
+    if isinstance(q, Q.Term) and q.fieldname == "text":
+        return Q.Or([q, Q.Term("parts", q.text, boost=0.3)])
+    if q.is_leaf():
+        return q
+    return q.apply(_with_parts)
+
+
+def _fold_field_values(q: Q.Query) -> Q.Query:
+    """field:value on a facet: values compare folded ("country:Armenië" = "armenie")."""
+    if isinstance(q, Q.Term) and q.fieldname in ("topic", "country", "doc_type"):
+        return Q.Term(q.fieldname, fold(str(q.text)))
+    if q.is_leaf():
+        return q
+    return q.apply(_fold_field_values)
+
+
+def parse_query(text: str, schema: Any) -> Q.Query:
+    """The user's query as a Whoosh query: words ANDed, OR, NOT, "phrases", "phrase"~N, prefix*, field:value."""
+    check_query(text)
+    if text.strip() == "*":
+        return Q.Every()
+    parser = MultifieldParser(TEXT_FIELDS, schema)
+    aliases = {target: [name] for name, target in QUERY_FIELDS.items() if name != target}
+    parser.add_plugin(FieldAliasPlugin(aliases))
+    try:
+        q = parser.parse(text)
+    except Exception as exc:  # whoosh's own complaints, e.g. a bad range
+        raise UsageError(f"cannot read query {text!r}: {exc}") from None
+    return _fold_field_values(_with_parts(q))
+
+
+# -------------------------------------------------------------------------------------------- searching
+
+class Searcher:
+    """An open index for searching; keeps per-reader caches (columns, filter sets) across queries."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.ix = open_index(index_dir)
+        self.searcher = self.ix.searcher()
+        self.reader = self.searcher.reader()
+        self._columns: dict[str, list[Any]] = {}
+        self._sets: dict[tuple[str, str], frozenset[int]] = {}
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    def __enter__(self) -> Searcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def column(self, name: str) -> list[Any]:
+        if name not in self._columns:
+            self._columns[name] = list(self.reader.column_reader(name))
+        return self._columns[name]
+
+    def docs(self, fieldname: str, value: str) -> frozenset[int]:
+        key = (fieldname, value)
+        if key not in self._sets:
+            self._sets[key] = frozenset(self.searcher.docs_for_query(Q.Term(fieldname, value)))
+        return self._sets[key]
+
+    def passages(self) -> frozenset[int]:
+        return self.docs("kind", "passage")
+
+    def _values(self, fieldname: str, wanted: tuple[str, ...]) -> frozenset[int]:
+        """Documents whose facet value is one of `wanted`, comparing folded."""
+        folded = {fold(v) for v in wanted}
+        out: set[int] = set()
+        for term in self.reader.lexicon(fieldname):
+            value = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+            if fold(value) in folded:
+                out |= self.docs(fieldname, value)
+        return frozenset(out)
+
+    def allowed(self, f: Filters) -> frozenset[int]:
+        """The passages the filters let through."""
+        allowed = set(self.passages())
+        for fieldname, values in (("doc_type", f.types), ("topic", f.topics), ("country", f.countries),
+                                  ("source", f.sources)):
+            if values:
+                allowed &= self._values(fieldname, values)
+        for fieldname, values in (("doc_type", f.not_types), ("topic", f.not_topics),
+                                  ("country", f.not_countries), ("source", f.not_sources)):
+            if values:
+                allowed -= self._values(fieldname, values)
+        if f.date_from or f.date_to:
+            lo = _day(f.date_from) if f.date_from else 0
+            hi = _day(f.date_to) if f.date_to else 99999999
+            day = self.column("day")
+            allowed = {d for d in allowed if day[d] and lo <= day[d] <= hi}
+        return frozenset(allowed)
+
+    def facets(self, docnums: set[int] | frozenset[int]) -> dict[str, dict[str, int]]:
+        counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+        for name in FACETS:
+            col = self.column(name)
+            c = counts[name]
+            for d in docnums:
+                value = col[d]
+                if name in ("topic", "country"):
+                    c.update(v for v in str(value).split(",") if v)
+                elif value:
+                    c[str(value)] += 1
+        return {name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for name, c in counts.items()}
+
+    def search(self, text: str, filters: Filters = Filters(), sort: str = "relevance", limit: int = 10,
+               page: int = 1) -> SearchResult:
+        if sort not in ("relevance", "date"):
+            raise UsageError(f"sort {sort!r} is not known; use relevance or date")
+        if limit < 1 or page < 1:
+            raise UsageError("--limit and --page must be 1 or more")
+        q = parse_query(text, self.ix.schema)
+        allowed = self.allowed(filters)
+        if q is Q.NullQuery:
+            return SearchResult(text, 0, self.facets(set()), [], page, limit)
+        matched = allowed if isinstance(q, Q.Every) else allowed & set(self.searcher.docs_for_query(q))
+        facets = self.facets(matched)
+        if not matched:
+            return SearchResult(text, 0, facets, [], page, limit)
+        sortedby = [FieldFacet("day", reverse=True), ScoreFacet()] if sort == "date" else None
+        results = self.searcher.search(q, filter=set(matched), limit=page * limit, sortedby=sortedby, terms=True)
+        results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
+        results.formatter = _MarkFormatter()
+        hits = [self._hit(h) for h in results[(page - 1) * limit: page * limit]]
+        return SearchResult(text, len(matched), facets, hits, page, limit)
+
+    def _hit(self, h: Any) -> Hit:
+        from coi.cite import citation_text
+
+        data = json.loads(h["data"])
+        p, doc = data["passage"], data["doc"]
+        snippet = h.highlights("text", text=p["text"], top=2) or _first_words(p["text"])
+        return Hit(
+            id=p["id"], doc_id=doc["doc_id"], doc_type=doc["doc_type"], title=doc["title"], date=doc["date"],
+            locator=p["locator"], heading=p["heading"], text=p["text"], snippet=snippet,
+            score=_score(h.score), topics=tuple(p["topics"]), countries=tuple(p["countries"]),
+            footnotes=tuple(data["footnotes"]), citation=citation_text(doc, p), pages=tuple(p["pages"]),
+        )
+
+
+class _MarkFormatter(highlight.Formatter):
+    between = " … "
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        return f"{MARK}{highlight.get_text(text, token, replace)}{MARK}"
+
+
+def _score(value: Any) -> float:
+    # sorted by date, whoosh gives the sort key; its relevance part is the last element
+    if isinstance(value, tuple):
+        value = next((v for v in reversed(value) if isinstance(v, (int, float))), 0.0)
+    return abs(float(value or 0.0))
+
+
+def _first_words(text: str, n: int = 40) -> str:
+    words = text.split()
+    return " ".join(words[:n]) + (" …" if len(words) > n else "")
+
+
+def _day(d: dt.date) -> int:
+    return d.year * 10000 + d.month * 100 + d.day
+
+
+def search(index_dir: Path, text: str, filters: Filters = Filters(), sort: str = "relevance", limit: int = 10,
+           page: int = 1) -> SearchResult:
+    """Search the index in `index_dir` once."""
+    with Searcher(index_dir) as s:
+        return s.search(text, filters, sort, limit, page)
+
+
+# ----------------------------------------------------------------------------------------- show, stats
+
+def lookup(index_dir: Path, ident: str) -> dict[str, Any]:
+    """A passage by its id (`doc_id#anchor`) as {"passage", "doc", "footnotes"}, or a whole document by its
+    doc_id as {"document"}. UnknownIdError when there is neither."""
+    from coi.errors import UnknownIdError
+
+    with Searcher(index_dir) as s:
+        if "#" in ident:
+            fields = s.searcher.document(id=ident)
+            if fields and fields.get("kind") == "passage":
+                data: dict[str, Any] = json.loads(fields["data"])
+                return data
+        else:
+            for fields in s.searcher.documents(doc_id=ident):
+                if fields.get("kind") == "doc":
+                    return {"document": json.loads(fields["data"])}
+    raise UnknownIdError(f"no passage or document with id {ident!r}; ids look like "
+                         f"ah-tk-20212022-2054#antwoord-4 (see `coi search … --json`)")
+
+
+def stats(index_dir: Path) -> dict[str, Any]:
+    """Documents and passages per type, topic, country and year."""
+    with Searcher(index_dir) as s:
+        docs = frozenset(s.docs("kind", "doc"))
+        passages = s.passages()
+        doc_types = Counter(str(s.column("doc_type")[d]) for d in docs)
+        facets = s.facets(passages)
+        return {"documents": len(docs), "passages": len(passages), "documents_per_type": dict(doc_types),
+                "passages_per_type": facets["doc_type"], "topic": facets["topic"], "country": facets["country"],
+                "year": facets["year"]}
