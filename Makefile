@@ -13,7 +13,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/coi parse --summary corpus/*.txt corpus/*.md
+	$(BIN)/coi index corpus
+	$(BIN)/coi search 'LHBTIQ bescherming autoriteiten' --limit 3
+	$(BIN)/coi search 'politieke gevangenen' --type kamervragen --from 2020 --limit 2
 
 test: lint
 	$(BIN)/python -m pytest -q -m "not slow"

@@ -16,7 +16,6 @@ from coi.model import Document, document_to_dict
 
 # heavy modules (whoosh, pdfplumber) are imported inside the commands that need them: `coi --help` and
 # `coi search` start fast.
-EXIT_BUSY = 3
 
 
 class CoiClickError(click.ClickException):
@@ -31,8 +30,15 @@ class CoiUsageError(CoiClickError):
     exit_code = 2
 
 
+class CoiBusyError(CoiClickError):
+    """Another `coi index` holds the index: exit code 3, so a scheduler can tell it from a failure."""
+
+    exit_code = 3
+
+
 def _click_error(error: CoiError) -> CoiClickError:
-    return CoiUsageError(str(error)) if error.exit_code == 2 else CoiClickError(str(error))
+    cls = {2: CoiUsageError, 3: CoiBusyError}.get(error.exit_code, CoiClickError)
+    return cls(str(error))
 
 
 class CoiGroup(click.Group):

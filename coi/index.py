@@ -29,7 +29,8 @@ from coi.model import Document, document_to_dict, passage_to_dict
 
 INDEX_NAME = f"coi{ANALYSIS_VERSION}"
 LOCK_NAME = ".coi-index.lock"
-BATCH_DOCUMENTS = 200  # documents per commit: progress survives a kill, and a commit stays cheap
+# Documents per commit: progress survives a kill, and a commit stays cheap. COI_BATCH_DOCUMENTS tunes it.
+BATCH_DOCUMENTS = int(os.environ.get("COI_BATCH_DOCUMENTS", "200"))
 
 
 def schema() -> Schema:

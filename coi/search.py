@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -17,11 +18,12 @@ from whoosh import query as Q
 from whoosh.qparser import FieldAliasPlugin, MultifieldParser
 from whoosh.sorting import FieldFacet, ScoreFacet
 
-from coi.analysis import fold
+from coi.analysis import fold, stem_word
 from coi.errors import UsageError
 from coi.index import open_index
 
-TEXT_FIELDS = ["text", "heading", "title", "notes"]
+# the title is searchable as title:…; by default it would make every passage of a document match its words
+TEXT_FIELDS = ["text", "heading", "notes"]
 # field:value names a user may type, and the index field they mean
 QUERY_FIELDS = {"text": "text", "heading": "heading", "title": "title", "notes": "notes", "type": "doc_type",
                 "doc_type": "doc_type", "topic": "topic", "country": "country", "source": "source",
@@ -153,6 +155,22 @@ def _fold_field_values(q: Q.Query) -> Q.Query:
     return q.apply(_fold_field_values)
 
 
+def _prefix_fixer(text: str) -> Any:
+    """The parser stems a prefix ("hongerstak*"); a prefix must match stems that begin with what was typed,
+    so it becomes the part that the typed word and its stem share."""
+    fixed: dict[str, str] = {}
+    for m in re.finditer(r"(\w+)\*", text):
+        raw = fold(m.group(1))
+        fixed[stem_word(raw)] = os.path.commonprefix([raw, stem_word(raw)]) or raw
+
+    def fix(q: Q.Query) -> Q.Query:
+        if isinstance(q, Q.Prefix) and q.text in fixed:
+            return Q.Prefix(q.fieldname, fixed[q.text], boost=q.boost)
+        return q if q.is_leaf() else q.apply(fix)
+
+    return fix
+
+
 def parse_query(text: str, schema: Any) -> Q.Query:
     """The user's query as a Whoosh query: words ANDed, OR, NOT, "phrases", "phrase"~N, prefix*, field:value."""
     check_query(text)
@@ -165,7 +183,7 @@ def parse_query(text: str, schema: Any) -> Q.Query:
         q = parser.parse(text)
     except Exception as exc:  # whoosh's own complaints, e.g. a bad range
         raise UsageError(f"cannot read query {text!r}: {exc}") from None
-    return _fold_field_values(_with_parts(q))
+    return _prefix_fixer(text)(_fold_field_values(_with_parts(q)))
 
 
 # -------------------------------------------------------------------------------------------- searching

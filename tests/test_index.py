@@ -1,0 +1,128 @@
+"""Incremental indexing: add, change, remove, sidecar change, parser-version change, failures keep old data."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import coi.index
+from coi.index import update_index, writer_lock
+from coi.search import Searcher, search
+from tests.conftest import CORPUS, SEEDS
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+def passage_ids(index: Path) -> set[str]:
+    with Searcher(index) as s:
+        return {f["id"] for f in s.searcher.documents(kind="passage")}
+
+
+def test_first_run_adds_everything_and_second_skips(tmp_path, corpus) -> None:
+    index = tmp_path / "index"
+    first = update_index(index, [corpus])
+    assert (first.added, first.updated, first.removed, first.unchanged, first.failed) == (5, 0, 0, 0, [])
+    assert first.passages == 83
+    second = update_index(index, [corpus])
+    assert (second.added, second.updated, second.unchanged, second.passages) == (0, 0, 5, 0)
+    assert len(passage_ids(index)) == 83
+
+
+def test_unchanged_documents_are_not_parsed(tmp_path, corpus, monkeypatch) -> None:
+    index = tmp_path / "index"
+    update_index(index, [corpus])
+    import coi.parse
+
+    def boom(path):
+        raise AssertionError(f"parsed {path}")
+
+    monkeypatch.setattr(coi.parse, "parse_file", boom)
+    assert update_index(index, [corpus]).unchanged == 5
+
+
+def test_change_replaces_passages(tmp_path, corpus) -> None:
+    index = tmp_path / "index"
+    update_index(index, [corpus])
+    f = corpus / SEEDS["002"]
+    f.write_text(f.read_text(encoding="utf-8").replace("Hierover zijn geen cijfers beschikbaar.",
+                                                       "Hierover zijn geen zebracijfers beschikbaar."),
+                 encoding="utf-8")
+    summary = update_index(index, [corpus])
+    assert (summary.updated, summary.unchanged) == (1, 4)
+    assert search(index, "zebracijfers").total == 1
+    assert search(index, '"geen cijfers beschikbaar"').total == 0
+    assert len(passage_ids(index)) == 83
+
+
+def test_removed_file_drops_its_passages(tmp_path, corpus) -> None:
+    index = tmp_path / "index"
+    update_index(index, [corpus])
+    (corpus / SEEDS["001"]).unlink()
+    summary = update_index(index, [corpus])
+    assert summary.removed == 1
+    assert not any(i.startswith("ah-tk-20212022-2054#") for i in passage_ids(index))
+    assert search(index, "Yagublu").total == 0
+
+
+def test_sidecar_change_reindexes_that_document(tmp_path, corpus) -> None:
+    index = tmp_path / "index"
+    update_index(index, [corpus])
+    side = corpus / SEEDS["003"].replace(".txt", ".toml")
+    side.write_text(side.read_text(encoding="utf-8").replace("2021-06-16", "2021-06-17"), encoding="utf-8")
+    summary = update_index(index, [corpus])
+    assert (summary.updated, summary.unchanged) == (1, 4)
+    hit = search(index, "Minsk", limit=1).hits[0]
+    assert hit.date == "2021-06-17"
+
+
+def test_parser_version_change_reparses_everything(tmp_path, corpus, monkeypatch) -> None:
+    index = tmp_path / "index"
+    update_index(index, [corpus])
+    monkeypatch.setattr(coi.index, "PARSER_VERSION", "test-next")
+    summary = update_index(index, [corpus])
+    assert (summary.updated, summary.unchanged) == (5, 0)
+    assert len(passage_ids(index)) == 83
+
+
+def test_failed_document_keeps_its_earlier_passages(tmp_path, corpus) -> None:
+    index = tmp_path / "index"
+    update_index(index, [corpus])
+    (corpus / SEEDS["004"]).write_bytes(b"")
+    summary = update_index(index, [corpus])
+    assert [(Path(f.path).name, f.error) for f in summary.failed] == [(SEEDS["004"], "empty file")]
+    assert search(index, "Schreinemacher OR Lenarčič").total >= 1
+    assert any(i.startswith("kst-21501-02-2737#") for i in passage_ids(index))
+
+
+def test_duplicate_doc_id_is_a_failure_not_a_merge(tmp_path, corpus) -> None:
+    index = tmp_path / "index"
+    shutil.copy(corpus / SEEDS["001"], corpus / "kopie-van-2054.txt")
+    summary = update_index(index, [corpus])
+    assert len(summary.failed) == 1
+    assert "document id ah-tk-20212022-2054 is already used by" in summary.failed[0].error
+    assert len(passage_ids(index)) == 83
+
+
+def test_full_rebuild_drops_what_is_not_under_the_paths(tmp_path, corpus) -> None:
+    index = tmp_path / "index"
+    update_index(index, [corpus])
+    only = corpus / SEEDS["002"]
+    summary = update_index(index, [only], full=True)
+    assert (summary.updated, summary.removed) == (1, 4)
+    assert {i.split("#")[0] for i in passage_ids(index)} == {"ah-tk-20182019-3878"}
+
+
+def test_second_writer_waits_or_gives_up(tmp_path, corpus) -> None:
+    from coi.errors import IndexBusyError
+
+    index = tmp_path / "index"
+    with writer_lock(index, wait=0), pytest.raises(IndexBusyError, match="another `coi index` is running"):
+        update_index(index, [corpus], wait=0.3)
+    assert update_index(index, [corpus]).added == 5

@@ -1,0 +1,165 @@
+"""Search on the seed corpus: query language, filters, facet counts (hand-counted), Dutch matching, CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from coi.cli import cli
+from coi.errors import UsageError
+from coi.index import update_index
+from coi.search import Filters, search
+from tests.conftest import CORPUS
+
+
+@pytest.fixture(scope="session")
+def index(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("index")
+    update_index(path, [CORPUS])
+    return path
+
+
+def ids(index: Path, query: str, **kw) -> list[str]:
+    return [h.id for h in search(index, query, limit=100, **kw).hits]
+
+
+def test_words_are_anded_and_footnotes_and_questions_count(index) -> None:
+    # "Isayev" stands in four questions, and each answer sits under its question (hand-counted: 8)
+    assert sorted(ids(index, "Isayev")) == sorted(
+        f"ah-tk-20212022-2054#{k}-{n}" for n in (3, 4, 5, 12) for k in ("vraag", "antwoord"))
+    assert ids(index, "Isayev cassatiezaak") == ["ah-tk-20212022-2054#antwoord-5"]
+    # a footnote's text is searchable and attributed to the passage that cites it
+    assert "ah-tk-20212022-2054#vraag-3" in ids(index, "Qurbanov")
+
+
+def test_or_not_phrase_proximity_prefix_fields(index) -> None:
+    assert set(ids(index, "Isbatov OR UNESCO")) == {
+        "ah-tk-20182019-3878#vraag-1-5", "ah-tk-20182019-3878#antwoord-1-5",
+        "kst-21501-02-2375#alinea-6", "kst-21501-02-2737#alinea-11"}
+    assert ids(index, "UNESCO NOT erfgoed") == []
+    assert ids(index, '"geen cijfers beschikbaar"') == ["ah-tk-20182019-3878#antwoord-11"]
+    assert ids(index, '"beschikbaar cijfers"') == []
+    assert ids(index, '"Minsk verklaring"~3') != []
+    assert "ah-tk-20212022-2054#antwoord-3" in ids(index, "hongerstak*")
+    assert set(ids(index, "type:beslisnota LHBTIQ")) == {
+        "beslisnota-5842148#3", "beslisnota-5842148#4.1", "beslisnota-5842148#4.3.5", "beslisnota-5842148#4.5"}
+
+
+def test_dutch_stemming_accents_hyphens_compounds(index) -> None:
+    # OCR's "Armenié" (seed 003) and "Armenië" meet, whichever is typed
+    assert ids(index, "Armenie verklaring") == ids(index, "Armenië verklaring") == ids(index, "Armenié verklaring")
+    assert "kst-21501-02-2375#alinea-3" in ids(index, "Armenië verklaring")
+    assert set(ids(index, '"Nagorno Karabach"')) == set(ids(index, "Nagorno-Karabach"))
+    assert "beslisnota-5842148#4.1" in ids(index, '"Nagorno Karabach"')  # written without the hyphen there
+    assert set(ids(index, "leider oppositie")) >= {"ah-tk-20212022-2054#vraag-1", "ah-tk-20212022-2054#vraag-2"}
+    assert "ah-tk-20212022-2054#vraag-2" in ids(index, "oppositieleider")
+    assert "ah-tk-20182019-3878#antwoord-7-10" in ids(index, "gearresteerd arrestatie")
+
+
+def test_facets_count_every_match_not_the_page(index) -> None:
+    result = search(index, "*", limit=1)
+    assert result.total == 83 and len(result.hits) == 1
+    assert result.facets["doc_type"] == {"kamervragen": 40, "kamerbrief": 23, "beslisnota": 20}
+    assert result.facets["year"] == {"2022": 28, "2024": 20, "2023": 13, "2019": 12, "2021": 10}
+    assert result.facets["source"] == {"Minister van Buitenlandse Zaken": 51, "Directoraat-Generaal Migratie": 20,
+                                       "Staatssecretaris van Justitie en Veiligheid": 12}
+    isayev = search(index, "Isayev", limit=2)
+    assert isayev.total == 8 and isayev.facets["doc_type"] == {"kamervragen": 8}
+
+
+def test_filters_or_within_and_across_and_negation(index) -> None:
+    both = search(index, "*", Filters(types=("kamerbrief", "beslisnota")), limit=1)
+    assert both.total == 43
+    assert search(index, "*", Filters(types=("kamerbrief",), date_from=dt.date(2023, 1, 1))).total == 13
+    assert search(index, "*", Filters(not_types=("kamervragen",), date_to=dt.date(2023, 12, 31))).total == 23
+    assert search(index, "*", Filters(sources=("minister van buitenlandse zaken",))).total == 51
+    assert search(index, "*", Filters(not_sources=("Minister van Buitenlandse Zaken",))).total == 32
+    assert search(index, "*", Filters(date_from=dt.date(2019, 9, 4), date_to=dt.date(2019, 9, 4))).total == 12
+
+
+def test_sort_by_date_and_paging(index) -> None:
+    hits = search(index, "Azerbeidzjan", sort="date", limit=100).hits
+    dates = [h.date for h in hits]
+    assert dates == sorted(dates, reverse=True)
+    page1 = ids(index, "Azerbeidzjan")
+    page2 = [h.id for h in search(index, "Azerbeidzjan", limit=5, page=2).hits]
+    assert page2 == page1[5:10]
+
+
+def test_snippet_marks_matches_in_plain_text(index) -> None:
+    hit = search(index, "LHBTIQ bescherming", limit=1).hits[0]
+    assert "**LHBTIQ**" in hit.snippet and "<" not in hit.snippet
+    assert hit.citation.endswith(f", {hit.locator}")
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("", "empty query"),
+        ('"Nagorno Karabach', "unbalanced quote"),
+        ("(LHBTIQ OR homo", "unbalanced parenthesis"),
+        ("LHBTIQ OR", "'OR' at the end"),
+        ("AND LHBTIQ", "'AND' at the start"),
+        ("land:Armenie", "unknown field 'land'"),
+        ("*positie", "a wildcard needs letters before it"),
+    ],
+)
+def test_malformed_queries(index, query, message) -> None:
+    with pytest.raises(UsageError, match=message):
+        search(index, query)
+    result = CliRunner().invoke(cli, ["--index", str(index), "search", query])
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+
+
+def test_cli_search_json_contract(index) -> None:
+    result = CliRunner().invoke(cli, ["--index", str(index), "search", "Isayev", "--json", "--limit", "3"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert list(out) == ["query", "total", "facets", "hits"]
+    assert out["total"] == 8 and len(out["hits"]) == 3
+    assert list(out["facets"]) == ["doc_type", "topic", "country", "year", "source"]
+    assert list(out["hits"][0]) == ["id", "doc_id", "doc_type", "title", "date", "locator", "heading", "text",
+                                    "snippet", "score", "topics", "countries", "footnotes", "citation"]
+    assert all(set(f) == {"n", "text", "urls"} for h in out["hits"] for f in h["footnotes"])
+
+
+def test_cli_search_terminal_output_plain_when_piped(index) -> None:
+    result = CliRunner().invoke(cli, ["--index", str(index), "search", "cassatiezaak"])
+    assert result.exit_code == 0
+    assert "1-1 of 1 passages" in result.output
+    assert "antwoord op vraag 5 — Vragen van het lid Sjoerdsma" in result.output
+    assert "id: ah-tk-20212022-2054#antwoord-5" in result.output
+    assert "**" not in result.output and "\x1b[" not in result.output
+
+
+def test_cli_bad_filters_and_no_hits(index) -> None:
+    run = CliRunner().invoke
+    assert run(cli, ["--index", str(index), "search", "x", "--from", "gisteren"]).exit_code == 2
+    assert run(cli, ["--index", str(index), "search", "x", "--sort", "random"]).exit_code == 2
+    nothing = run(cli, ["--index", str(index), "search", "zebracijfers"])
+    assert nothing.exit_code == 0 and "0 passages" in nothing.output
+
+
+def test_show_and_stats(index) -> None:
+    run = CliRunner().invoke
+    shown = run(cli, ["--index", str(index), "show", "ah-tk-20212022-2054#antwoord-9"])
+    assert shown.exit_code == 0
+    assert shown.output.startswith("Aanhangsel Handelingen II 2021/22, nr. 2054, antwoord op vraag 9")
+    assert "https://freedomhouse.org/country/azerbaijan/freedom-world/2021" in shown.output
+    doc = run(cli, ["--index", str(index), "show", "kst-21501-02-2375", "--json"])
+    assert json.loads(doc.output)["document"]["doc_id"] == "kst-21501-02-2375"
+    unknown = run(cli, ["--index", str(index), "show", "kst-1-1#alinea-1"])
+    assert unknown.exit_code == 1 and "no passage or document with id 'kst-1-1#alinea-1'" in unknown.output
+    stats = json.loads(run(cli, ["--index", str(index), "stats", "--json"]).output)
+    assert (stats["documents"], stats["passages"]) == (5, 83)
+    assert stats["documents_per_type"] == {"kamervragen": 2, "kamerbrief": 2, "beslisnota": 1}
+
+
+def test_missing_index_is_a_clear_error(tmp_path) -> None:
+    result = CliRunner().invoke(cli, ["--index", str(tmp_path / "geen"), "search", "x"])
+    assert result.exit_code == 1
+    assert "the index does not exist; run `coi index` first" in result.output
