@@ -24,7 +24,7 @@ test-all: lint
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check coi tests
+	$(BIN)/ruff check coi tests benchmarks
 	$(BIN)/mypy
 
 # Regenerate golden parser output on purpose; review the diff before committing.

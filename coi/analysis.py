@@ -1,8 +1,9 @@
 """Dutch text analysis for the index: tokens, lower case, accents folded, stop words out, Snowball stems, and
-sub-words of compounds for a weaker match ("leider oppositie" finds "oppositieleider")."""
+reversed long words so compounds are found by their parts ("leider oppositie" finds "oppositieleider")."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -16,15 +17,16 @@ from whoosh.analysis import (
     RegexTokenizer,
     StopFilter,
     Token,
+    Tokenizer,
 )
 from whoosh.support.charset import accent_map
 
 # Bump when analysis changes: the index must then be rebuilt (`coi index --full` does it by itself).
-ANALYSIS_VERSION = "2"
+ANALYSIS_VERSION = "4"
 
 # Words with digits stay whole ("15c", "c7/5" is two); "LHBTIQ+" becomes "lhbtiq".
 TOKEN_PATTERN = r"\w+(?:[.,]\d+)*"
-MIN_PART = 4  # the shortest sub-word of a compound that is indexed
+MIN_PART = 4  # the shortest part of a compound that a query word may match
 
 
 # "dutch_porter" is the classic Snowball Dutch stemmer, the algorithm of whoosh's LanguageAnalyzer("nl") (same
@@ -64,40 +66,94 @@ class DutchStemFilter(Filter):
         self.__init__()  # type: ignore[misc]
 
 
-class SubwordFilter(Filter):
-    """At index time, each long token also yields its prefixes and suffixes of at least MIN_PART letters, so a
-    compound is found by its parts. At query time tokens pass unchanged."""
+class ReverseFilter(Filter):
+    """Long tokens reversed, others dropped: the index of word endings. A query word then finds the compounds
+    that end in it ("leider" -> "oppositieleider") by a prefix search on its reverse, without indexing every
+    sub-word of every compound."""
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, SubwordFilter)
+        return isinstance(other, ReverseFilter)
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
+            if len(t.text) >= 2 * MIN_PART and t.text.isalpha():
+                t.text = t.text[::-1]
+                yield t
+
+
+# whoosh's Dutch stop words and its English ones, as StopFilter(lang="nl") has them
+_STOPS = frozenset(StopFilter(lang="nl").stops)
+
+
+class DutchTokenizer(Tokenizer):
+    """Tokens, lower case, accents folded, Dutch stop words out, Snowball stems: in one pass.
+
+    The same tokens, positions and offsets as RegexTokenizer | LowercaseFilter | CharsetFilter(accent_map) |
+    StopFilter(lang="nl") | StemFilter, without five layers of Python generators per token: a build spends a
+    third of its time in analysis.
+    """
+
+    def __init__(self) -> None:
+        self.expression = re.compile(TOKEN_PATTERN)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DutchTokenizer)
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
+                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+                 mode: str = "", **kwargs: Any) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        stem = stem_word
+        if not tokenize:  # a wildcard or prefix: the whole value is one term
+            word = value.lower().translate(accent_map)
+            t.original = value
+            t.text = stem(word) if len(word) >= 2 and word not in _STOPS else word
+            t.boost, t.stopped = 1.0, False
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
-            if t.mode != "index" or len(t.text) < 2 * MIN_PART or not t.text.isalpha():
+            return
+        pos: int | None = None
+        for i, match in enumerate(self.expression.finditer(value)):
+            word = match.group(0).lower().translate(accent_map)
+            stopped = len(word) < 2 or word in _STOPS
+            if stopped and removestops:
                 continue
-            text = t.text
-            for i in range(MIN_PART, len(text) - MIN_PART + 1):
-                t.text = text[:i]
-                yield t
-                t.text = text[i:]
-                yield t
-            t.text = text
+            t.boost = 1.0
+            t.stopped = stopped
+            if keeporiginal:
+                t.original = match.group(0)
+            if stopped:
+                t.text = word
+                if positions:
+                    t.pos = start_pos + i
+            else:
+                t.text = stem(word)
+                if positions:
+                    pos = start_pos + i if pos is None else pos + 1
+                    t.pos = pos
+            if chars:
+                t.startchar = start_char + match.start()
+                t.endchar = start_char + match.end()
+            yield t
 
 
-def _base() -> Analyzer:
+def reference_analyzer() -> Analyzer:
+    """The filter chain that DutchTokenizer does in one pass (kept to test that they agree)."""
     return (RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
-            | StopFilter(lang="nl", minsize=2))
+            | StopFilter(lang="nl", minsize=2) | DutchStemFilter())
 
 
 def dutch_analyzer() -> Analyzer:
     """The analyzer of the main text fields."""
-    return _base() | DutchStemFilter()
+    return DutchTokenizer()  # type: ignore[return-value]
 
 
-def subword_analyzer() -> Analyzer:
-    """The analyzer of the compound-part field (no positions, a weaker signal)."""
-    return _base() | DutchStemFilter() | SubwordFilter()
+def reverse_analyzer() -> Analyzer:
+    """The analyzer of the word-endings field (no positions, a weaker signal)."""
+    return DutchTokenizer() | ReverseFilter()
 
 
 def fold(text: str) -> str:

@@ -20,12 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as windex
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
-from coi import PARSER_VERSION
-from coi.analysis import ANALYSIS_VERSION, dutch_analyzer, subword_analyzer
+from coi import PARSER_VERSION, whoosh_fixes
+from coi.analysis import ANALYSIS_VERSION, dutch_analyzer, reverse_analyzer
 from coi.errors import CoiError, IndexBusyError, IndexMissingError
 from coi.model import Document, document_to_dict, passage_to_dict
+
+whoosh_fixes.apply()
 
 INDEX_NAME = f"coi{ANALYSIS_VERSION}"
 LOCK_NAME = ".coi-index.lock"
@@ -43,17 +46,18 @@ def schema() -> Schema:
         path=ID(stored=True),
         content_hash=STORED(),
         data=STORED(),
+        meta=STORED(),  # on a document record: the fields a hit shows (doc_meta)
         text=TEXT(analyzer=dutch, phrase=True),
         heading=TEXT(analyzer=dutch, phrase=True, field_boost=1.5),
-        title=TEXT(analyzer=dutch, phrase=True, field_boost=1.2),
+        title=TEXT(analyzer=dutch, phrase=False),  # on document records
         notes=TEXT(analyzer=dutch, phrase=True, field_boost=0.5),
-        parts=TEXT(analyzer=subword_analyzer(), phrase=False, field_boost=0.3),
+        rev=TEXT(analyzer=reverse_analyzer(), phrase=False),
         doc_type=ID(sortable=True),
         topic=KEYWORD(commas=True, sortable=True),
         country=KEYWORD(commas=True, sortable=True),
         source=ID(sortable=True),
-        year=NUMERIC(int, bits=32, sortable=True),
-        day=NUMERIC(int, bits=32, sortable=True),  # yyyymmdd, 0 when unknown
+        year=ID(sortable=True),  # "2022", or "" when unknown
+        day=COLUMN(NumericColumn("i", default=0)),  # yyyymmdd, 0 when unknown: date filters and sorting read it
     )
 
 
@@ -159,22 +163,24 @@ def index_records(doc: Document, key: str, digest: str) -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
     for p in doc.passages:
         cited = [notes[n] for n in p.footnotes if n in notes]
-        data = {"passage": passage_to_dict(p) | {"order": p.order}, "doc": meta,
+        # the document's metadata is stored once, in its own record; a hit looks it up by doc_id
+        data = {"passage": passage_to_dict(p) | {"order": p.order},
                 "footnotes": [{"n": f.n, "text": f.text, "urls": list(f.urls)} for f in cited]}
         countries = p.countries or doc.countries
         records.append({
             "kind": "passage", "id": p.id, "doc_id": doc.doc_id, "path": key,
             "data": json.dumps(data, ensure_ascii=False),
-            "text": p.text, "heading": p.heading or "", "title": doc.title or "",
-            "notes": "\n".join(f.text for f in cited), "parts": f"{p.heading or ''}\n{p.text}",
+            "text": p.text, "heading": p.heading or "",
+            "notes": "\n".join(f.text for f in cited), "rev": p.text,
             "doc_type": doc.doc_type.value, "topic": ",".join(p.topics), "country": ",".join(countries),
-            "source": doc.source or "", "year": doc.date.year if doc.date else 0, "day": _day(doc),
+            "source": doc.source or "", "year": str(doc.date.year) if doc.date else "", "day": _day(doc),
         })
     records.append({
         "kind": "doc", "id": f"doc:{key}", "doc_id": doc.doc_id, "path": key, "content_hash": digest,
-        "data": json.dumps(document_to_dict(doc), ensure_ascii=False),
-        "doc_type": doc.doc_type.value, "source": doc.source or "", "year": doc.date.year if doc.date else 0,
-        "day": _day(doc),
+        "data": json.dumps(document_to_dict(doc), ensure_ascii=False), "meta": json.dumps(meta, ensure_ascii=False),
+        "title": doc.title or "",
+        "doc_type": doc.doc_type.value, "source": doc.source or "",
+        "year": str(doc.date.year) if doc.date else "", "day": _day(doc),
     })
     return records
 

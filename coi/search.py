@@ -18,14 +18,15 @@ from whoosh import query as Q
 from whoosh.qparser import FieldAliasPlugin, MultifieldParser
 from whoosh.sorting import FieldFacet, ScoreFacet
 
-from coi.analysis import fold, stem_word
+from coi.analysis import MIN_PART, fold, stem_word
 from coi.errors import UsageError
 from coi.index import open_index
 
-# the title is searchable as title:…; by default it would make every passage of a document match its words
+# A document's title is not a passage's text: searched by default it would make every passage of a document
+# match its words; filters (--type, --source, dates) narrow by document instead.
 TEXT_FIELDS = ["text", "heading", "notes"]
 # field:value names a user may type, and the index field they mean
-QUERY_FIELDS = {"text": "text", "heading": "heading", "title": "title", "notes": "notes", "type": "doc_type",
+QUERY_FIELDS = {"text": "text", "heading": "heading", "notes": "notes", "type": "doc_type",
                 "doc_type": "doc_type", "topic": "topic", "country": "country", "source": "source",
                 "year": "year"}
 FACETS = ("doc_type", "topic", "country", "year", "source")
@@ -138,9 +139,12 @@ def check_query(text: str) -> None:
 
 
 def _with_parts(q: Q.Query) -> Q.Query:
-    """Each word in the text field also matches, more weakly, as part of a compound."""
-    if isinstance(q, Q.Term) and q.fieldname == "text":
-        return Q.Or([q, Q.Term("parts", q.text, boost=0.3)])
+    """Each word in the text field also matches, more weakly, as the first or last part of a compound: a stem
+    followed (or preceded) by at least MIN_PART more letters."""
+    if isinstance(q, Q.Term) and q.fieldname == "text" and len(str(q.text)) >= MIN_PART:
+        rest = "?" * MIN_PART + "*"
+        word = str(q.text)
+        return Q.Or([q, Q.Wildcard("text", word + rest, boost=0.3), Q.Wildcard("rev", word[::-1] + rest, boost=0.3)])
     if q.is_leaf():
         return q
     return q.apply(_with_parts)
@@ -196,6 +200,7 @@ class Searcher:
         self.searcher = self.ix.searcher()
         self.reader = self.searcher.reader()
         self._columns: dict[str, list[Any]] = {}
+        self._meta: dict[str, dict[str, Any]] = {}
         self._sets: dict[tuple[str, str], frozenset[int]] = {}
 
     def close(self) -> None:
@@ -217,6 +222,15 @@ class Searcher:
         if key not in self._sets:
             self._sets[key] = frozenset(self.searcher.docs_for_query(Q.Term(fieldname, value)))
         return self._sets[key]
+
+    def doc_meta(self, doc_id: str) -> dict[str, Any]:
+        """The metadata of a document, from its own record (cached)."""
+        if doc_id not in self._meta:
+            for fields in self.searcher.documents(doc_id=doc_id):
+                if fields.get("kind") == "doc":
+                    self._meta[doc_id] = json.loads(fields["meta"])
+                    break
+        return self._meta[doc_id]
 
     def passages(self) -> frozenset[int]:
         return self.docs("kind", "passage")
@@ -287,7 +301,8 @@ class Searcher:
         from coi.cite import citation_text
 
         data = json.loads(h["data"])
-        p, doc = data["passage"], data["doc"]
+        p = data["passage"]
+        doc = self.doc_meta(p["id"].split("#")[0])
         snippet = h.highlights("text", text=p["text"], top=2) or _first_words(p["text"])
         return Hit(
             id=p["id"], doc_id=doc["doc_id"], doc_type=doc["doc_type"], title=doc["title"], date=doc["date"],
@@ -339,7 +354,7 @@ def lookup(index_dir: Path, ident: str) -> dict[str, Any]:
             fields = s.searcher.document(id=ident)
             if fields and fields.get("kind") == "passage":
                 data: dict[str, Any] = json.loads(fields["data"])
-                return data
+                return data | {"doc": s.doc_meta(fields["doc_id"])}
         else:
             for fields in s.searcher.documents(doc_id=ident):
                 if fields.get("kind") == "doc":

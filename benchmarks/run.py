@@ -1,0 +1,293 @@
+"""Index and search benchmarks: coi against a naive Whoosh baseline on the same passages, in one run.
+
+    python benchmarks/run.py                     # 10k and 100k passages
+    python benchmarks/run.py --sizes 10000,100000,1000000
+
+Passages come from the seeds and the real texts in tests/fixtures, varied deterministically (numbers, countries,
+dates) until each size is reached. Each build runs in a child process so its peak RSS is its own.
+The naive baseline is what a first Whoosh program does: one writer, LanguageAnalyzer("nl"), a DateRange filter
+and groupedby facets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import pickle
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+QUERIES = ["Azerbeidzjan", "oppositie", "terugkeer", "LHBTIQ bescherming", "politieke gevangenen", "Armenië",
+           "vluchtelingen opvang", "mensenrechten", "detentie", "sancties", "Nagorno Karabach", "humanitaire hulp",
+           "journalisten", "asielaanvragen", "vrijlating", "verkiezingen", "marteling", "ambassade", "Minsk",
+           "staakt-het-vuren"]
+COUNTRIES = ["Azerbeidzjan", "Armenië", "Georgië", "Iran", "Turkije", "Rusland", "Syrië", "Irak"]
+
+
+# ------------------------------------------------------------------------------------------- the passages
+
+def source_documents():
+    from coi.parse import parse_file
+
+    files = sorted((ROOT / "corpus").glob("*.txt")) + sorted((ROOT / "corpus").glob("*.md"))
+    files += sorted((ROOT / "tests" / "fixtures" / "realdocs").glob("*.txt"))
+    return [parse_file(f) for f in files]
+
+
+def scaled_documents(n_passages: int, seed: int = 11):
+    """Documents whose passages add up to n_passages: copies of the real ones with their words and dates varied."""
+    from dataclasses import replace
+
+    rng = random.Random(seed)
+    base = source_documents()
+    out, total, i = [], 0, 0
+    while total < n_passages:
+        doc = base[i % len(base)]
+        country = COUNTRIES[i % len(COUNTRIES)]
+        shift = dt.timedelta(days=rng.randint(0, 3650))
+        date = (doc.date or dt.date(2020, 1, 1)) - shift
+        doc_id = f"{doc.doc_id}-v{i}"
+        passages = []
+        for p in doc.passages:
+            text = p.text.replace("Azerbeidzjan", country)
+            if rng.random() < 0.3:
+                text = re.sub(r"\b(\d{4})\b", lambda m: str(int(m.group(1)) - rng.randint(0, 9)), text)
+            topics = tuple(rng.sample(["lhbtiq", "oppositie", "terugkeer", "detentie", "conflict", "asielbeleid"],
+                                      k=rng.randint(0, 2)))
+            passages.append(replace(p, id=f"{doc_id}#{p.anchor}", text=text, topics=topics, countries=(country,)))
+        out.append(replace(doc, doc_id=doc_id, date=date, passages=tuple(passages), countries=(country,)))
+        total += len(passages)
+        i += 1
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- builders
+
+def build_coi(docs, index_dir: Path, procs: int) -> None:
+    from whoosh import index as windex
+
+    from coi.index import INDEX_NAME, index_records, schema
+
+    ix = windex.create_in(str(index_dir), schema(), indexname=INDEX_NAME)
+    kwargs = {"procs": procs, "multisegment": True} if procs > 1 else {}
+    writer = ix.writer(limitmb=256, **kwargs)
+    for d in docs:
+        for record in index_records(d, f"/bench/{d.doc_id}", "x"):
+            writer.add_document(**record)
+    writer.commit()
+
+
+def naive_schema():
+    from whoosh.analysis import LanguageAnalyzer
+    from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+
+    return Schema(id=ID(stored=True, unique=True), text=TEXT(analyzer=LanguageAnalyzer("nl"), stored=True),
+                  heading=TEXT(analyzer=LanguageAnalyzer("nl")), doc_type=ID(sortable=True),
+                  topic=KEYWORD(commas=True, sortable=True), country=KEYWORD(commas=True, sortable=True),
+                  source=ID(sortable=True), date=DATETIME(sortable=True), data=STORED())
+
+
+def build_naive(docs, index_dir: Path) -> None:
+    from whoosh import index as windex
+
+    ix = windex.create_in(str(index_dir), naive_schema())
+    writer = ix.writer()
+    for d in docs:
+        when = dt.datetime.combine(d.date, dt.time()) if d.date else None
+        for p in d.passages:
+            writer.add_document(id=p.id, text=p.text, heading=p.heading or "", doc_type=d.doc_type.value,
+                                topic=",".join(p.topics), country=",".join(p.countries), source=d.source or "",
+                                date=when, data=p.locator)
+    writer.commit()
+
+
+def child_build(kind: str, docs_file: str, index_dir: str, procs: int) -> None:
+    with open(docs_file, "rb") as f:
+        docs = pickle.load(f)
+    start = time.perf_counter()
+    if kind == "coi":
+        build_coi(docs, Path(index_dir), procs)
+    else:
+        build_naive(docs, Path(index_dir))
+    print(json.dumps({"seconds": time.perf_counter() - start}))
+
+
+def timed_child(args: list[str]) -> tuple[dict, int]:
+    """Run a child; its JSON output and its peak RSS in KB."""
+    proc = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    out = proc.stdout.read() if proc.stdout else ""
+    if status != 0:
+        raise SystemExit(f"child {args} failed")
+    return json.loads(out.strip().splitlines()[-1]), usage.ru_maxrss
+
+
+def du(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+# ---------------------------------------------------------------------------------------------- queries
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))] * 1000
+
+
+def query_coi(index_dir: Path, rounds: int) -> dict[str, float]:
+    from coi.search import Filters, Searcher
+
+    plain, faceted = [], []
+    with Searcher(index_dir) as s:
+        s.search("warm up", Filters(types=("kamervragen",), date_from=dt.date(2015, 1, 1)))
+        for r in range(rounds):
+            for i, q in enumerate(QUERIES):
+                t = time.perf_counter()
+                s.search(q, limit=10)
+                plain.append(time.perf_counter() - t)
+                f = Filters(types=(("kamervragen", "kamerbrief", "beslisnota")[i % 3],),
+                            date_from=dt.date(2012 + r % 5, 1, 1), date_to=dt.date(2024, 12, 31))
+                t = time.perf_counter()
+                s.search(q, f, limit=10)
+                faceted.append(time.perf_counter() - t)
+    return {"plain_p50": pct(plain, .5), "plain_p95": pct(plain, .95), "faceted_p50": pct(faceted, .5),
+            "faceted_p95": pct(faceted, .95)}
+
+
+def query_naive(index_dir: Path, rounds: int) -> dict[str, float]:
+    from whoosh import index as windex
+    from whoosh import query as Q
+    from whoosh.qparser import MultifieldParser
+    from whoosh.sorting import FieldFacet
+
+    ix = windex.open_dir(str(index_dir))
+    plain, faceted = [], []
+    facets = {name: FieldFacet(name, allow_overlap=name in ("topic", "country"))
+              for name in ("doc_type", "topic", "country", "source")}
+    with ix.searcher() as s:
+        parser = MultifieldParser(["text", "heading"], ix.schema)
+        for r in range(rounds):
+            for i, q in enumerate(QUERIES):
+                parsed = parser.parse(q)
+                t = time.perf_counter()
+                s.search(parsed, limit=10)
+                plain.append(time.perf_counter() - t)
+                flt = Q.And([Q.Term("doc_type", ("kamervragen", "kamerbrief", "beslisnota")[i % 3]),
+                             Q.DateRange("date", dt.datetime(2012 + r % 5, 1, 1), dt.datetime(2024, 12, 31))])
+                t = time.perf_counter()
+                res = s.search(parsed, filter=flt, limit=10, groupedby=facets)
+                for name in facets:
+                    res.groups(name)
+                faceted.append(time.perf_counter() - t)
+    return {"plain_p50": pct(plain, .5), "plain_p95": pct(plain, .95), "faceted_p50": pct(faceted, .5),
+            "faceted_p95": pct(faceted, .95)}
+
+
+# ------------------------------------------------------------------------------------ end-to-end, CLI
+
+def coi_cli(index_dir: Path, *args: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).parent / "coi"), "--index", str(index_dir), *args], check=True,
+                   stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def end_to_end(n_passages: int, work: Path) -> dict[str, float]:
+    """`coi index` on generated files (parsing included), then the time to re-index one changed document."""
+    from coi.testing import generate_corpus
+
+    corpus = work / "files"
+    copies = max(1, n_passages // 18)
+    generate_corpus(ROOT / "corpus", corpus, copies)
+    index_dir = work / "e2e-index"
+    build = coi_cli(index_dir, "index", str(corpus))
+    files = sorted(corpus.iterdir())
+    one = files[len(files) // 2]
+    one.write_text(one.read_text(encoding="utf-8") + "\n\nEen nieuwe alinea over terugkeer.\n", encoding="utf-8")
+    reindex = coi_cli(index_dir, "index", str(corpus))
+    cold = statistics.median(coi_cli(index_dir, "search", "terugkeer oppositie", "--limit", "5") for _ in range(5))
+    from coi.search import Searcher
+
+    with Searcher(index_dir) as s:
+        passages = len(s.passages())
+    return {"files": len(files), "passages": passages, "build_s": build, "passages_per_s": passages / build,
+            "reindex_one_s": reindex, "cold_search_s": cold}
+
+
+# ------------------------------------------------------------------------------------------------- main
+
+def run_size(n: int, rounds: int, procs: int) -> dict:
+    work = Path(tempfile.mkdtemp(prefix=f"coi-bench-{n}-"))
+    try:
+        docs = scaled_documents(n)
+        passages = sum(len(d.passages) for d in docs)
+        docs_file = work / "docs.pickle"
+        with open(docs_file, "wb") as f:
+            pickle.dump(docs, f)
+        row: dict = {"passages": passages}
+        for kind in ("naive", "coi"):
+            target = work / kind
+            target.mkdir()
+            out, rss = timed_child(["child", kind, str(docs_file), str(target), str(procs)])
+            row[kind] = {"build_s": out["seconds"], "passages_per_s": passages / out["seconds"],
+                         "size_mb": du(target) / 2**20, "peak_rss_mb": rss / 1024}
+        row["naive"].update(query_naive(work / "naive", rounds))
+        row["coi"].update(query_coi(work / "coi", rounds))
+        if n <= 100_000:
+            row["end_to_end"] = end_to_end(n, work)
+        return row
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def table(results: dict) -> str:
+    lines = ["| passages | engine | build passages/s | index MB | peak RSS MB | plain p50/p95 ms | "
+             "faceted p50/p95 ms |", "|---|---|---|---|---|---|---|"]
+    for row in results.values():
+        for kind in ("naive", "coi"):
+            r = row[kind]
+            lines.append(f"| {row['passages']:,} | {kind} | {r['passages_per_s']:.0f} | {r['size_mb']:.0f} | "
+                         f"{r['peak_rss_mb']:.0f} | {r['plain_p50']:.0f} / {r['plain_p95']:.0f} | "
+                         f"{r['faceted_p50']:.0f} / {r['faceted_p95']:.0f} |")
+    lines += ["", "| passages | `coi index` files → passages/s (parsing included) | re-index one changed document s |"
+              " `coi search` cold start s |", "|---|---|---|---|"]
+    for row in results.values():
+        e = row.get("end_to_end")
+        if e:
+            lines.append(f"| {e['passages']:,} | {e['files']} files, {e['passages_per_s']:.0f}/s | "
+                         f"{e['reindex_one_s']:.2f} | {e['cold_search_s']:.2f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "child":
+        child_build(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
+        return
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="10000,100000")
+    ap.add_argument("--rounds", type=int, default=5, help="rounds of the 20 queries")
+    ap.add_argument("--procs", type=int, default=2, help="writer processes for coi's build")
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.json")
+    args = ap.parse_args()
+    results = {}
+    for n in (int(s) for s in args.sizes.split(",")):
+        print(f"size {n:,} …", file=sys.stderr, flush=True)
+        results[str(n)] = run_size(n, args.rounds, args.procs)
+        print(json.dumps(results[str(n)], indent=1), file=sys.stderr, flush=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()
