@@ -148,7 +148,7 @@ def reference_analyzer() -> Analyzer:
 
 def dutch_analyzer() -> Analyzer:
     """The analyzer of the main text fields."""
-    return DutchTokenizer()  # type: ignore[return-value]
+    return DutchTokenizer()
 
 
 def reverse_analyzer() -> Analyzer:
