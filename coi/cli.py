@@ -94,6 +94,8 @@ def format_listing(doc: Document) -> str:
     for person in doc.people:
         bits = [person.name, f"({person.party})" if person.party else "", f"[{person.office}]" if person.office else ""]
         out.append(f"  {person.role}: {' '.join(b for b in bits if b)}")
+    if doc.countries:
+        out.append(f"  countries: {', '.join(doc.countries)}")
     out.append(f"  {len(doc.passages)} passages, {len(doc.footnotes)} footnotes, {len(doc.references)} references")
     out.append("")
     for p in doc.passages:
@@ -101,6 +103,9 @@ def format_listing(doc: Document) -> str:
         heading = f" — {_first_words(p.heading, 8)}" if p.heading else ""
         out.append(f"{p.locator}{heading}")
         out.append(f"    {_first_words(p.text)}{notes}")
+        if p.topics or p.countries:
+            why = "; ".join(f"{k}: {', '.join(v)}" for k, v in p.triggers.items() if v)
+            out.append(f"    tags: {', '.join(p.topics + p.countries)}" + (f"  (because: {why})" if why else ""))
     if doc.footnotes:
         out.append("")
         for f in doc.footnotes:
@@ -118,11 +123,12 @@ def parse_cmd(files: tuple[Path, ...], as_json: bool, summary: bool) -> None:
     Example: coi parse corpus/kamerbrief-nagorno-karabach-2023.txt --json
     """
     from coi.parse import parse_file
+    from coi.tag import USER_VOCABULARY, load_vocabulary, tag_document
 
     failed: list[str] = []
     for path in files:
         try:
-            doc = parse_file(path)
+            doc = tag_document(parse_file(path), load_vocabulary(path.parent / USER_VOCABULARY))
         except CoiError as exc:
             if len(files) == 1:
                 raise
@@ -163,8 +169,10 @@ def index_cmd(paths: tuple[Path, ...], full: bool, wait: float, as_json: bool) -
     Example: coi index corpus --wait 60
     """
     from coi.index import update_index
+    from coi.tag import corpus_vocabulary, tag_document
 
     roots = list(paths) or [Path("corpus")]
+    vocab = corpus_vocabulary(roots)
     bar: Any = None
     show_bar = sys.stderr.isatty() and not as_json
 
@@ -178,7 +186,8 @@ def index_cmd(paths: tuple[Path, ...], full: bool, wait: float, as_json: bool) -
         bar.update(1)
 
     try:
-        summary = update_index(_index_dir(), roots, full=full, wait=wait, progress=progress)
+        summary = update_index(_index_dir(), roots, full=full, wait=wait, progress=progress,
+                               tagger=lambda doc: tag_document(doc, vocab), tagging=vocab.digest)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -225,6 +234,13 @@ def search_cmd(query: str, types: tuple[str, ...], not_type: tuple[str, ...], to
     """
     from coi.search import Filters, parse_date_bound, search
 
+    if topics or not_topic or countrys or not_country:
+        from coi.tag import corpus_vocabulary, resolve
+
+        vocab = corpus_vocabulary([Path("corpus")])
+        topics, not_topic = (tuple(resolve(v, vocab, ("topics",)) for v in vs) for vs in (topics, not_topic))
+        countrys, not_country = (tuple(resolve(v, vocab, ("countries", "regions")) for v in vs)
+                                 for vs in (countrys, not_country))
     filters = Filters(
         types=types, topics=topics, countries=countrys, sources=sources, not_types=not_type,
         not_topics=not_topic, not_countries=not_country, not_sources=not_source,
@@ -258,6 +274,9 @@ def format_result(result: Any, bold: bool) -> str:
         out.append("")
         out.append(f"{rank:>3}. {hit.locator} — {hit.title or hit.doc_id} ({hit.date or 'z.d.'})")
         out.append("     " + _marked(hit.snippet, bold).replace("\n", " "))
+        tags = ", ".join(hit.topics + hit.countries)
+        if tags:
+            out.append(f"     tags: {tags}")
         out.append(f"     {hit.citation}")
         out.append(f"     id: {hit.id}")
     return "\n".join(out)
@@ -308,3 +327,35 @@ def stats_cmd(as_json: bool) -> None:
     for key in ("documents_per_type", "passages_per_type", "topic", "country", "year"):
         if data[key]:
             click.echo(f"  {key.replace('_', ' ')}: " + ", ".join(f"{k} ({v})" for k, v in data[key].items()))
+
+
+@cli.command("topics")
+@click.argument("corpus", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def topics_cmd(corpus: Path | None, as_json: bool) -> None:
+    """List the topic and country vocabulary (shipped, plus CORPUS/vocabulary.toml) with passage counts.
+
+    Example: coi topics corpus
+    """
+    from coi import index as coi_index
+    from coi.tag import corpus_vocabulary
+
+    vocab = corpus_vocabulary([corpus or Path("corpus")])
+    counts: dict[str, dict[str, int]] = {"topic": {}, "country": {}}
+    if coi_index.exists(_index_dir()):
+        from coi.search import stats
+
+        data = stats(_index_dir())
+        counts = {"topic": data["topic"], "country": data["country"]}
+    rows = [{"key": e.key, "kind": e.kind, "label": e.label, "terms": len(e.terms) + len(e.weak),
+             "passages": counts["topic" if e.kind == "topics" else "country"].get(e.key, 0)}
+            for e in vocab.entries.values()]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for kind in ("topics", "countries", "regions"):
+        shown = [r for r in rows if r["kind"] == kind and (kind == "topics" or r["passages"])]
+        if shown:
+            click.echo(f"{kind}:")
+        for r in shown:
+            click.echo(f"  {r['key']:<40} {r['passages']:>6}  {r['label']}")

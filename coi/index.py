@@ -77,19 +77,21 @@ class IndexSummary:
     updated: int = 0
     removed: int = 0
     unchanged: int = 0
+    retagged: int = 0
     failed: list[Failure] = field(default_factory=list)
     passages: int = 0
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {"added": self.added, "updated": self.updated, "removed": self.removed,
-                "unchanged": self.unchanged, "failed": len(self.failed),
+                "unchanged": self.unchanged, "retagged": self.retagged, "failed": len(self.failed),
                 "failures": [{"path": f.path, "error": f.error} for f in self.failed],
                 "passages": self.passages, "seconds": round(self.seconds, 3)}
 
     def line(self) -> str:
+        retagged = f" (retagged {self.retagged})" if self.retagged else ""
         return (f"added {self.added}, updated {self.updated}, removed {self.removed}, "
-                f"unchanged {self.unchanged}, failed {len(self.failed)} in {self.seconds:.1f} s")
+                f"unchanged {self.unchanged}{retagged}, failed {len(self.failed)} in {self.seconds:.1f} s")
 
 
 # -------------------------------------------------------------------------------------------- opening
@@ -132,7 +134,7 @@ def writer_lock(index_dir: Path, wait: float) -> Iterator[None]:
 
 # ------------------------------------------------------------------------------------------ documents
 
-def content_hash(path: Path, extra: str = "") -> str:
+def content_hash(path: Path) -> str:
     """What decides whether a document must be parsed again: its bytes, its sidecar, the parser version."""
     from coi.formats.text import read_bytes
     from coi.sidecar import sidecar_path
@@ -141,7 +143,7 @@ def content_hash(path: Path, extra: str = "") -> str:
     side = sidecar_path(path)
     with contextlib.suppress(FileNotFoundError, NotADirectoryError):
         h.update(b"\0sidecar\0" + side.read_bytes())
-    h.update(f"\0parser {PARSER_VERSION}\0{extra}".encode())
+    h.update(f"\0parser {PARSER_VERSION}".encode())
     return h.hexdigest()
 
 
@@ -247,17 +249,50 @@ def _under(key: str, roots: list[Path]) -> bool:
 
 # ------------------------------------------------------------------------------------------- updating
 
+def _retag(ix: windex.Index, writer: Any, held: Held, tagger: Callable[[Document], Document]) -> bool:
+    """Tag a stored document again; rewrite it only if its tags changed. Returns whether it did."""
+    from coi.model import document_from_dict
+
+    with ix.searcher() as s:
+        fields = s.document(id=f"doc:{held.key}")
+    if not fields:
+        return False
+    stored = document_from_dict(json.loads(fields["data"]))
+    tagged = tagger(stored)
+    if _tags(tagged) == _tags(stored):
+        return False
+    writer.delete_by_term("path", held.key)
+    for record in index_records(tagged, held.key, held.content_hash):
+        writer.add_document(**record)
+    return True
+
+
 Progress = Callable[[int, int, Path], None]  # (done, total, path)
 
 
+META_VOCABULARY = "meta:vocabulary"
+
+
+def _stored_tagging(ix: windex.Index) -> str:
+    with ix.searcher() as s:
+        fields = s.document(id=META_VOCABULARY)
+        return str(fields["data"]) if fields else ""
+
+
+def _tags(doc: Document) -> Any:
+    return doc.countries, [(p.topics, p.countries, p.triggers) for p in doc.passages]
+
+
 def update_index(index_dir: Path, roots: list[Path], full: bool = False, wait: float = 0.0,
-                 progress: Progress | None = None, extra_hash: str = "",
-                 prepare: Callable[[Document], Document] | None = None) -> IndexSummary:
+                 progress: Progress | None = None, tagger: Callable[[Document], Document] | None = None,
+                 tagging: str = "") -> IndexSummary:
     """Bring the index in `index_dir` up to date with the documents under `roots`.
 
     Unchanged documents (same content hash) are skipped without parsing; changed ones replace their passages;
     files gone from under the roots drop theirs. A document that fails keeps its earlier passages.
-    `prepare` is applied to every parsed document before indexing (the tagger).
+    `tagger` tags every parsed document; when `tagging` (the vocabulary's digest) differs from the one the index
+    was tagged with, unchanged documents are tagged again from their stored form, without parsing, and only
+    those whose tags change are rewritten.
     """
     from coi.parse import parse_file
 
@@ -267,6 +302,7 @@ def update_index(index_dir: Path, roots: list[Path], full: bool = False, wait: f
         ix = windex.open_dir(str(index_dir), indexname=INDEX_NAME) if exists(index_dir) else \
             windex.create_in(str(index_dir), schema(), indexname=INDEX_NAME)
         held = held_documents(ix)
+        retag = tagger is not None and _stored_tagging(ix) != tagging
         by_doc_id = {h.doc_id: h.key for h in held.values()}
         files, problems = scan(roots)
         summary.failed.extend(problems)
@@ -280,14 +316,17 @@ def update_index(index_dir: Path, roots: list[Path], full: bool = False, wait: f
                 if progress:
                     progress(done, len(files), path)
                 try:
-                    digest = content_hash(path, extra_hash)
+                    digest = content_hash(path)
                     old = held.get(key)
                     if old and old.content_hash == digest and not full:
                         summary.unchanged += 1
+                        if retag and tagger and _retag(ix, writer, old, tagger):
+                            summary.retagged += 1
+                            pending += 1
                         continue
                     doc = parse_file(path)
-                    if prepare:
-                        doc = prepare(doc)
+                    if tagger:
+                        doc = tagger(doc)
                     owner = by_doc_id.get(doc.doc_id)
                     if owner is not None and owner != key:
                         raise CoiError(f"{path}: document id {doc.doc_id} is already used by {owner}; "
@@ -319,6 +358,8 @@ def update_index(index_dir: Path, roots: list[Path], full: bool = False, wait: f
                 if key not in seen and (full or gone):
                     writer.delete_by_term("path", key)
                     summary.removed += 1
+            if tagger is not None:
+                writer.update_document(kind="meta", id=META_VOCABULARY, data=tagging)
             writer.commit()
         except BaseException:
             writer.cancel()

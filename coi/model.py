@@ -72,6 +72,7 @@ class Passage:
     pages: tuple[int, ...] = ()
     order: int = 0
     questions: tuple[str, ...] = ()  # for an answer: the anchors of the question(s) it answers
+    triggers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # tag -> the words that set it
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ class Document:
 
 
 PASSAGE_KEYS = ("id", "anchor", "locator", "heading", "text", "footnotes", "topics", "countries", "pages",
-                "questions")
+                "questions", "triggers")
 DOCUMENT_KEYS = ("doc_id", "doc_type", "title", "date", "dates", "identifiers", "people", "source", "countries",
                  "source_path", "source_url", "sha256", "passages", "footnotes", "references")
 
@@ -153,7 +154,8 @@ def document_from_dict(data: dict[str, Any]) -> Document:
         passages=tuple(
             Passage(id=p["id"], anchor=p["anchor"], locator=p["locator"], heading=p["heading"], text=p["text"],
                     footnotes=tuple(p["footnotes"]), topics=tuple(p["topics"]), countries=tuple(p["countries"]),
-                    pages=tuple(p["pages"]), order=i, questions=tuple(p.get("questions", ())))
+                    pages=tuple(p["pages"]), order=i, questions=tuple(p.get("questions", ())),
+                    triggers={k: tuple(v) for k, v in p.get("triggers", {}).items()})
             for i, p in enumerate(data["passages"])
         ),
         footnotes=tuple(Footnote(f["n"], f["text"], tuple(f["urls"])) for f in data["footnotes"]),
