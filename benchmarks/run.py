@@ -197,8 +197,10 @@ def query_naive(index_dir: Path, rounds: int) -> dict[str, float]:
 # ------------------------------------------------------------------------------------ end-to-end, CLI
 
 def coi_cli(index_dir: Path, *args: str) -> float:
+    """Wall time of one `coi` command, as a user (or cron) runs it: a new process each time."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
     start = time.perf_counter()
-    subprocess.run([str(Path(sys.executable).parent / "coi"), "--index", str(index_dir), *args], check=True,
+    subprocess.run([sys.executable, "-m", "coi", "--index", str(index_dir), *args], check=True, env=env,
                    stdout=subprocess.DEVNULL)
     return time.perf_counter() - start
 
