@@ -149,6 +149,9 @@ def parse_cmd(files: tuple[Path, ...], as_json: bool, summary: bool) -> None:
         sys.exit(1)
 
 
+EXPORT_LIMIT = 1000  # hits in one `search --cite` export without --page
+
+
 def _index_dir() -> Path:
     return Path(click.get_current_context().obj["index"])
 
@@ -223,10 +226,19 @@ def _filter_options(f: Any) -> Any:
 @click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Hits per page.")
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def search_cmd(query: str, types: tuple[str, ...], not_type: tuple[str, ...], topics: tuple[str, ...],
-               not_topic: tuple[str, ...], countrys: tuple[str, ...], not_country: tuple[str, ...],
-               sources: tuple[str, ...], not_source: tuple[str, ...], date_from: str | None,
-               date_to: str | None, sort: str, limit: int, page: int, as_json: bool) -> None:
+@click.option("--cite", "cite_format", type=click.Choice(["text", "markdown", "csl-json", "bibtex", "ris"]),
+              help="Export the citations of all hits (of the page, with --page) in this format.")
+@click.option("--style", type=click.Choice(["full", "short"]), default="full", show_default=True,
+              help="With --cite: the citation style.")
+@click.option("--quote", is_flag=True, help="With --cite: quote each passage and the sources it cites.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="With --cite: write to this file instead of standard output.")
+@click.pass_context
+def search_cmd(ctx: click.Context, query: str, types: tuple[str, ...], not_type: tuple[str, ...],
+               topics: tuple[str, ...], not_topic: tuple[str, ...], countrys: tuple[str, ...],
+               not_country: tuple[str, ...], sources: tuple[str, ...], not_source: tuple[str, ...],
+               date_from: str | None, date_to: str | None, sort: str, limit: int, page: int, as_json: bool,
+               cite_format: str | None, style: str, quote: bool, output: Path | None) -> None:
     """Search passages. Words are ANDed; also OR, NOT, "phrases", "phrase"~N, prefix*, field:value
     (fields: text, heading, title, notes, type, topic, country, source, year).
 
@@ -247,6 +259,20 @@ def search_cmd(query: str, types: tuple[str, ...], not_type: tuple[str, ...], to
         date_from=parse_date_bound(date_from, end=False) if date_from else None,
         date_to=parse_date_bound(date_to, end=True) if date_to else None,
     )
+    if cite_format:
+        from coi.cite import render
+        from coi.search import citations
+
+        paged = ctx.get_parameter_source("page") == click.core.ParameterSource.COMMANDLINE
+        result = search(_index_dir(), query, filters, sort=sort, limit=limit if paged else EXPORT_LIMIT,
+                        page=page if paged else 1)
+        text = render(citations(_index_dir(), [h.id for h in result.hits]), cite_format, style, quote)
+        if output:
+            output.write_text(text + "\n", encoding="utf-8")
+            click.echo(f"{len(result.hits)} citations written to {output}", err=True)
+        else:
+            click.echo(text)
+        return
     result = search(_index_dir(), query, filters, sort=sort, limit=limit, page=page)
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
@@ -359,3 +385,21 @@ def topics_cmd(corpus: Path | None, as_json: bool) -> None:
             click.echo(f"{kind}:")
         for r in shown:
             click.echo(f"  {r['key']:<40} {r['passages']:>6}  {r['label']}")
+
+
+@cli.command("cite")
+@click.argument("ids", nargs=-1, required=True, metavar="ID...")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "csl-json", "bibtex", "ris"]),
+              default="text", show_default=True)
+@click.option("--style", type=click.Choice(["full", "short"]), default="short", show_default=True,
+              help="full adds who asked, who answered or wrote, and when.")
+@click.option("--quote", is_flag=True, help="Add the passage text and the sources its footnotes cite.")
+def cite_cmd(ids: tuple[str, ...], fmt: str, style: str, quote: bool) -> None:
+    """Citations of passages, for a decision or a citation manager.
+
+    Example: coi cite 'ah-tk-20212022-2054#antwoord-4' --style full --quote
+    """
+    from coi.cite import render
+    from coi.search import citations
+
+    click.echo(render(citations(_index_dir(), list(ids)), fmt, style, quote))

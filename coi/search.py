@@ -232,6 +232,23 @@ class Searcher:
                     break
         return self._meta[doc_id]
 
+    def lookup(self, ident: str, passage_only: bool = False) -> dict[str, Any]:
+        """See `lookup`."""
+        from coi.errors import UnknownIdError
+
+        if "#" in ident:
+            fields = self.searcher.document(id=ident)
+            if fields and fields.get("kind") == "passage":
+                data: dict[str, Any] = json.loads(fields["data"])
+                return data | {"doc": self.doc_meta(fields["doc_id"])}
+        elif not passage_only:
+            for fields in self.searcher.documents(doc_id=ident):
+                if fields.get("kind") == "doc":
+                    return {"document": json.loads(fields["data"])}
+        what = "passage" if passage_only else "passage or document"
+        raise UnknownIdError(f"no {what} with id {ident!r}; ids look like ah-tk-20212022-2054#antwoord-4 "
+                             f"(see `coi search … --json`)")
+
     def passages(self) -> frozenset[int]:
         return self.docs("kind", "passage")
 
@@ -347,20 +364,17 @@ def search(index_dir: Path, text: str, filters: Filters = Filters(), sort: str =
 def lookup(index_dir: Path, ident: str) -> dict[str, Any]:
     """A passage by its id (`doc_id#anchor`) as {"passage", "doc", "footnotes"}, or a whole document by its
     doc_id as {"document"}. UnknownIdError when there is neither."""
-    from coi.errors import UnknownIdError
+    with Searcher(index_dir) as s:
+        return s.lookup(ident)
+
+
+def citations(index_dir: Path, ids: list[str]) -> list[Any]:
+    """The Citation of each passage id, in order; UnknownIdError names the first unknown one."""
+    from coi.cite import build
 
     with Searcher(index_dir) as s:
-        if "#" in ident:
-            fields = s.searcher.document(id=ident)
-            if fields and fields.get("kind") == "passage":
-                data: dict[str, Any] = json.loads(fields["data"])
-                return data | {"doc": s.doc_meta(fields["doc_id"])}
-        else:
-            for fields in s.searcher.documents(doc_id=ident):
-                if fields.get("kind") == "doc":
-                    return {"document": json.loads(fields["data"])}
-    raise UnknownIdError(f"no passage or document with id {ident!r}; ids look like "
-                         f"ah-tk-20212022-2054#antwoord-4 (see `coi search … --json`)")
+        found = [s.lookup(i, passage_only=True) for i in ids]
+    return [build(f["doc"], f["passage"], f["footnotes"]) for f in found]
 
 
 def stats(index_dir: Path) -> dict[str, Any]:

@@ -29,12 +29,55 @@ def render(doc: Path) -> str:
     return json.dumps(document_to_dict(parse_file(doc)), ensure_ascii=False, indent=2) + "\n"
 
 
+# passages whose citations are kept as golden text: every seed, questions, answers, grouped answers, footnotes
+CITED = {
+    "corpus/aanhangsel-2054-oppositie-azerbeidzjan-2022.txt": ["vraag-3", "antwoord-4", "antwoord-9"],
+    "corpus/aanhangsel-3878-uitzetting-isbatov-2019.txt": ["antwoord-1-5", "vraag-6"],
+    "corpus/beslisnota-landenbeleid-azerbeidzjan-2024.md": ["4.3.5", "1"],
+    "corpus/kamerbrief-conflict-azerbeidzjan-armenie-2021.txt": ["alinea-2", "alinea-9"],
+    "corpus/kamerbrief-nagorno-karabach-2023.txt": ["alinea-6"],
+    "tests/fixtures/realdocs/beslisnota_nl.mnre1018.2e-b.2024.60.doc.1.txt": ["kernpunten"],
+}
+CITATIONS = GOLDEN / "citations.txt"
+
+
+def citation_inputs() -> list:
+    """(Citation) for each cited passage, built as the index would store it."""
+    from coi.cite import build
+    from coi.index import doc_meta
+    from coi.model import passage_to_dict
+
+    out = []
+    for path, anchors in CITED.items():
+        doc = parse_file(Path(path))
+        for p in doc.passages:
+            if p.anchor in anchors:
+                notes = [{"n": f.n, "text": f.text, "urls": list(f.urls)} for f in doc.footnotes
+                         if f.n in p.footnotes]
+                out.append(build(doc_meta(doc), passage_to_dict(p), notes))
+    return out
+
+
+def render_citations() -> str:
+    from coi.cite import render
+
+    blocks = []
+    for c in citation_inputs():
+        for style in ("short", "full"):
+            for quote in (False, True):
+                blocks.append(f"## {c.id} --style {style}{' --quote' if quote else ''}\n"
+                              f"{render([c], 'text', style, quote)}\n")
+    return "\n".join(blocks)
+
+
 def main() -> None:
     os.chdir(ROOT)
     GOLDEN.mkdir(exist_ok=True)
     for doc in golden_inputs():
         golden_path(doc).write_text(render(doc), encoding="utf-8")
         print(f"wrote {golden_path(doc).relative_to(ROOT)}")
+    CITATIONS.write_text(render_citations(), encoding="utf-8")
+    print(f"wrote {CITATIONS.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
