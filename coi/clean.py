@@ -16,7 +16,7 @@ from coi.lines import MARK_RE, Line
 _LONE_NUMBER = re.compile(r"^\d{1,3}$|^-\s?\d{1,3}\s?-$")  # a page number (not in the header)
 # Lines that are furniture wherever they are; a named group keeps a value as metadata.
 _FURNITURE = [
-    re.compile(r"^Tweede Kamer,? vergaderjaar (?P<vergaderjaar>\d{4}\s*[–-]\s*\d{4}),? Aanhangsel \d+$", re.I),
+    re.compile(r"^Tweede Kamer,? vergaderjaar (?P<vergaderjaar>\d{4}\s*[–-]\s*\d{4}),? Aanhangsel( \d+)?$", re.I),
     re.compile(r"^’?'?s-Gravenhage \d{4}\s+Tweede Kamer.*$", re.I),
     re.compile(r"^a?h[ -]tk[ -](?P<ah_jaar>\d{8})[ -](?P<ah_nr>\d+)$", re.I),
     re.compile(r"^kst[ -]\d+[ -]?\S*$", re.I),
@@ -26,7 +26,7 @@ _FURNITURE = [
     re.compile(r"^Postbus \d+$", re.I),
     re.compile(r"^\d{4}\s?[A-Z]{2}\s+[A-Z'’][\w'’ -]+$"),  # postcode and town
     re.compile(r"^[A-Z][a-z]+(straat|markt|plein|laan|weg|gracht|kade|hof|park)\s+\d+[a-z]?$"),
-    re.compile(r"^(https?://)?www\.rijksoverheid\.nl(/\S*)?$", re.I),
+    re.compile(r"^(https?://)?www\.rijksoverheid\.nl(/[a-z]+)?$", re.I),  # a letterhead's site, not a cited page
     re.compile(r"^(T|F)\s*\+?\d[\d -]*$"),  # phone and fax in a letterhead
 ]
 
@@ -49,6 +49,11 @@ LABELS: dict[str, tuple[str, object]] = {
 # Labels whose values are names or redacted: the label line goes, the value (if any) is left to the genre.
 BARE_LABELS = {"opgesteld door", "contactpersoon", "lijnparaaf", "medeparaaf", "samengewerkt met",
                "afgestemd met", "in afschrift aan", "retouradres", "nota actief openbaar"}
+
+
+def is_furniture(text: str) -> bool:
+    """Whether a line is page furniture wherever it stands (a running footer, an identifier, an address)."""
+    return any(rx.match(text) for rx in _FURNITURE if rx is not _LONE_NUMBER)
 
 
 @dataclass

@@ -113,7 +113,9 @@ def join_footnote_lines(lines: list[str]) -> str:
             continue
         last = out.split()[-1] if out.split() else ""
         first = line.split()[0]
-        if _in_url(last) and _CONTINUES.search(last) and _URL_PIECE.match(first) and not _looks_like_word(first):
+        scheme_only = re.search(r"(https?://|www\.)$", last) is not None
+        if (scheme_only or _in_url(last) and _CONTINUES.search(last)) and _URL_PIECE.match(first) and not (
+                _looks_like_word(first)):
             out += line
         else:
             out = join_lines([out, line])

@@ -30,7 +30,19 @@ class _Label:
     rest: str
 
 
+_NOTICE = re.compile(r"^Mededeling\s*$")  # instead of answers: a notice that they came another way
+DEPARTMENTS = {"BZ": "Buitenlandse Zaken", "BZK": "Binnenlandse Zaken en Koninkrijksrelaties",
+               "JenV": "Justitie en Veiligheid", "J&V": "Justitie en Veiligheid", "VWS":
+               "Volksgezondheid, Welzijn en Sport", "OCW": "Onderwijs, Cultuur en Wetenschap", "EZK":
+               "Economische Zaken en Klimaat", "IenW": "Infrastructuur en Waterstaat", "SZW":
+               "Sociale Zaken en Werkgelegenheid", "LNV": "Landbouw, Natuur en Voedselkwaliteit", "Fin":
+               "Financiën", "Def": "Defensie", "AZ": "Algemene Zaken", "BHO":
+               "Buitenlandse Handel en Ontwikkelingssamenwerking"}
+
+
 def _label(line: Line, index: int) -> _Label | None:
+    if _NOTICE.match(visible(line.text).strip()):
+        return _Label(index, False, (), False, "")
     m = _LABEL.match(visible(line.text).strip())
     if not m:
         return None
@@ -91,6 +103,10 @@ def parse(lines: list[Line], fields: dict[str, str]) -> GenreResult:
         _passages(lines, labels, result)
     else:
         result.warnings.append("no numbered questions and answers found")
+    if any(d.anchor.startswith("vraag") for d in result.drafts) and not any(
+            d.anchor.startswith("antwoord") for d in result.drafts):
+        what = "a Mededeling" if any(d.anchor == "mededeling" for d in result.drafts) else "no answer text"
+        result.warnings.append(f"questions without numbered answers ({what}); passages kept as they stand")
     return result
 
 
@@ -103,6 +119,10 @@ def _passages(lines: list[Line], labels: list[_Label], result: GenreResult) -> N
             body = [Line(lab.rest, lines[lab.index].page)] + body
         text = section_text(body)
         pages = tuple(sorted({line.page for line in body if line.text} or {lines[lab.index].page}))
+        if not lab.numbers:  # a Mededeling answers all questions at once
+            asked_all = tuple(a for _, a, _ in questions)
+            result.drafts.append(Draft("mededeling", "mededeling", None, text, pages, asked_all))
+            continue
         prefix = "vraag" if lab.is_question else "antwoord"
         anchor = _anchor(prefix, lab.numbers, lab.grouped_as_range)
         loc = locator(lab.is_question, lab.numbers, lab.grouped_as_range)
@@ -148,23 +168,20 @@ def _header(lines: list[Line], result: GenreResult) -> None:
         result.people.extend(questioners(q.group("who")))
         addressee = re.sub(r"^(de|het)\s+", "", q.group("to").strip())
         result.people.append(Person(name="", role="geadresseerde", office=addressee))
-    a = re.search(
-        rf"Antwoord van (?:de\s+)?(?P<office>{_OFFICES})\s+(?P<name>[^(]+?)\s*\((?P<dept>[^)]+)\)"
-        r"(?P<rest>.*?)\(ontvangen\s+(?P<date>[^)]+)\)",
-        joined,
-        re.S,
-    )
+    a = re.search(r"(?:Antwoord|Mededeling) van (?P<who>.+?)\(ontvangen\s+(?:\(ontvangen\s+)?(?P<date>[^)]+)\)",
+                  joined, re.S)
     if a:
-        office = f"{a.group('office').capitalize()} van {a.group('dept').strip()}"
-        if a.group("dept").strip().lower().startswith("voor "):
-            office = f"{a.group('office').capitalize()} {a.group('dept').strip()}"
-        result.people.append(Person(name=a.group("name").strip(), role="beantwoorder", office=office))
+        for office, name, dept in re.findall(rf"(?:de\s+)?({_OFFICES})\s+([^(,]+?)\s*\(([^)]+)\)", a.group("who")):
+            dept = DEPARTMENTS.get(dept.strip(), dept.strip())
+            title = office.capitalize()
+            full = f"{title} {dept}" if dept.lower().startswith("voor ") else f"{title} van {dept}"
+            result.people.append(Person(name=name.strip(), role="beantwoorder", office=full))
         for extra in re.finditer(rf"(?:mede namens|namens)\s+(?:de\s+)?({_OFFICES})\s+(?:van|voor)\s+([^,(]+)",
-                                 a.group("rest")):
+                                 a.group("who")):
             result.people.append(Person(name="", role="beantwoorder",
                                         office=f"{extra.group(1).capitalize()} van {extra.group(2).strip()}"))
         result.dates["ontvangen"] = a.group("date")
-        result.source = office
+        result.source = next((p.office for p in result.people if p.role == "beantwoorder"), None)
     elif (r := re.search(r"\(ontvangen\s+([^)]+)\)", joined)):
         result.dates["ontvangen"] = r.group(1)
     result.date_text = result.dates.get("ontvangen")
