@@ -113,8 +113,25 @@ def _next_nonblank(lines: list[Line], i: int, limit: int = 3) -> int | None:
     return None
 
 
+def _shape_ok(shape: object, value: str) -> bool:
+    if shape == _DATE_VALUE:
+        return parse_date(value) is not None and len(value) < 40
+    assert isinstance(shape, re.Pattern)
+    return shape.match(value) is not None
+
+
+_INLINE = re.compile(r"^(datum|ons kenmerk|onze referentie|kenmerk|uw kenmerk|referentie):?\s+(\S.{0,40})$", re.I)
+
+
 def _labelled_fields(lines: list[Line], drop: list[bool], fields: dict[str, str]) -> None:
     for i, line in enumerate(lines):
+        inline = _INLINE.match(line.text.strip())
+        if inline:  # "Datum 22 december 2022" in a letter's head
+            key, shape = LABELS[inline.group(1).lower()]
+            if _shape_ok(shape, inline.group(2)):
+                drop[i] = True
+                fields.setdefault(key, inline.group(2).strip())
+            continue
         label = _norm(line.text).rstrip(":")
         if label in BARE_LABELS:
             drop[i] = True
@@ -126,12 +143,7 @@ def _labelled_fields(lines: list[Line], drop: list[bool], fields: dict[str, str]
         if j is None:
             continue
         value = lines[j].text.strip()
-        if shape == _DATE_VALUE:
-            ok = parse_date(value) is not None and len(value) < 40
-        else:
-            assert isinstance(shape, re.Pattern)
-            ok = shape.match(value) is not None
-        if ok:
+        if _shape_ok(shape, value):
             drop[i] = drop[j] = True
             fields.setdefault(key, value)
 
@@ -220,11 +232,12 @@ class Block:
 
 
 def blocks(lines: list[Line]) -> list[Block]:
-    """Lines grouped at blank lines and page breaks."""
+    """Lines grouped at blank lines, page breaks and where a line set as a heading begins or ends."""
     out: list[Block] = []
     current: list[Line] = []
     for line in lines:
-        if not line.text or (line.page_start and current):
+        switch = bool(current) and bool(line.text) and bool(line.heading) != bool(current[-1].heading)
+        if not line.text or (line.page_start and current) or switch:
             if current:
                 out.append(Block(current))
             current = [line] if line.text else []

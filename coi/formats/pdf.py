@@ -118,7 +118,7 @@ def _cluster(words: list[_Word]) -> list[_Line]:
 
 
 def _layout(pages: list[list[_Word]], sizes: list[tuple[float, float]]) -> list[Line]:
-    chars = Counter()
+    chars: Counter[float] = Counter()
     for words in pages:
         for w in words:
             chars[round(w.size, 1)] += len(w.text)
@@ -129,7 +129,8 @@ def _layout(pages: list[list[_Word]], sizes: list[tuple[float, float]]) -> list[
 
     per_page: list[list[_Line]] = []
     for words in pages:
-        main, side = [], []
+        main: list[_Word] = []
+        side: list[_Word] = []
         for w in words:
             (side if w.x0 > right + 2 or w.x1 < left - 3 else main).append(w)
         lines = [*_cluster(main), *(_Line(ln.words, "sidebar") for ln in _cluster(side))]
@@ -142,7 +143,7 @@ def _layout(pages: list[list[_Word]], sizes: list[tuple[float, float]]) -> list[
         last_body = max((ln.top for ln in body_lines if abs(ln.size - body) < 0.6 and not is_furniture(ln.text())),
                         default=0.0)
         for ln in body_lines:
-            if ln.size < body * 0.9 and ln.top > last_body:
+            if ln.size < body * 0.95 and ln.top > last_body:
                 ln.zone = "footnote"
         ordered = sorted((ln for ln in lines if ln.zone == "sidebar"), key=lambda ln: ln.top)
         ordered += sorted((ln for ln in lines if ln.zone == "body"), key=lambda ln: ln.top)
@@ -168,16 +169,23 @@ def _percentile(values: list[float], q: float) -> float:
 def _mark_margins(per_page: list[list[_Line]], sizes: list[tuple[float, float]]) -> None:
     """Running headers and footers: lines in the page margins that recur on other pages, or page numbers."""
     def key(ln: _Line) -> str:
-        return re.sub(r"\d+", "#", ln.text().lower())
+        # page numbers vary ("Pagina 2 van 9"); references in footnotes do not, so only short numbers go
+        return re.sub(r"\b\d{1,3}\b", "#", ln.text().lower())
+
+    def footnote_start(ln: _Line) -> bool:
+        first = ln.words[0]
+        return len(ln.words) > 1 and first.text.isdigit() and first.size < ln.words[1].size * 0.9
 
     seen: Counter[str] = Counter()
     for lines, (_, height) in zip(per_page, sizes, strict=True):
         for k in {key(ln) for ln in lines if ln.top < height * MARGIN or ln.top > height * (1 - MARGIN)}:
             seen[k] += 1
+    running = max(2, (len(per_page) + 1) // 2)  # on half the pages at least: not a footnote that recurs once
     for lines, (_, height) in zip(per_page, sizes, strict=True):
         for ln in lines:
             in_margin = ln.top < height * MARGIN or ln.top > height * (1 - MARGIN)
-            if in_margin and (seen[key(ln)] >= 2 or re.fullmatch(r"[-–\s]*\d{1,3}[-–\s]*", ln.text())):
+            recurs = seen[key(ln)] >= running and not footnote_start(ln)
+            if in_margin and (recurs or re.fullmatch(r"[-–\s]*\d{1,3}[-–\s]*", ln.text())):
                 ln.zone = "margin"
         lines[:] = [ln for ln in lines if ln.zone != "margin"]
 
@@ -191,8 +199,12 @@ def _superscripts(lines: list[_Line], body: float) -> None:
             small = w.size < body * 0.8 and re.fullmatch(r"(\d{1,3},?)+", w.text)  # "1," "2" or "1,2"
             if small and words and abs(words[-1].size - body) < 0.6:
                 prev = words[-1]
-                words[-1] = _Word(prev.text + "".join(f"[{m}]" for m in marks), prev.x0, w.x1, prev.top,
-                                  prev.bottom, prev.size, prev.bold)
+                raised = w.bottom < prev.bottom - 1.0  # a footnote marker; a subscript sits low ("CO2")
+                added = "".join(f"[{m}]" for m in marks) if raised else "".join(marks)
+                words[-1] = _Word(prev.text + added, prev.x0, w.x1, prev.top, prev.bottom, prev.size, prev.bold)
+            elif words and w.text.startswith("-") and w.x0 - words[-1].x1 < 1.0:  # "CO2" + "-uitstoot"
+                prev = words[-1]
+                words[-1] = _Word(prev.text + w.text, prev.x0, w.x1, prev.top, prev.bottom, prev.size, prev.bold)
             else:
                 words.append(w)
         ln.words = words

@@ -70,18 +70,41 @@ def heading_title_ok(title: str, marked: bool = False) -> bool:
     return t[0].isupper() or t[0].isdigit()
 
 
+def _in_list(lines: list[Line], i: int) -> bool:
+    """A numbered line next to another numbered line (blank lines aside) is a list item, not a heading."""
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(lines) and not lines[j].text:
+            j += step
+        if 0 <= j < len(lines) and re.match(r"^\d{1,2}[.)]\s", visible(lines[j].text).strip()):
+            return True
+    return False
+
+
 def find_sections(lines: list[Line], known: set[str] = frozenset()) -> list[Section]:  # type: ignore[assignment]
-    """Numbered sections in sequence ("1.", "4.3.5"), and unnumbered headings from `known` (lower case)."""
+    """Numbered sections in sequence ("1.", "4.3.5"), and unnumbered headings from `known` (lower case).
+
+    Where the format knows fonts (PDF, Markdown), a numbered section's title must be set as a heading; a title
+    that runs on over more heading lines is joined.
+    """
     sections: list[Section] = []
     current: tuple[int, ...] | None = None
+    fonts = any(line.heading for line in lines)
+    continued = False
     for i, line in enumerate(lines):
         text = visible(line.text).strip()
+        if continued and line.heading and text and not _NUMBERED.match(text):
+            sections[-1].title = join_lines([sections[-1].title, text])
+            continue
+        continued = False
         m = _NUMBERED.match(text)
-        if m and heading_title_ok(m.group(2), bool(line.heading)):
+        if m and heading_title_ok(m.group(2), bool(line.heading)) and (line.heading or not fonts) \
+                and not (not line.heading and _in_list(lines, i)):
             number = tuple(int(p) for p in m.group(1).split("."))
             if _valid_next(current, number):
                 current = number
                 sections.append(Section(".".join(map(str, number)), m.group(2).strip(), [], i))
+                continued = bool(line.heading)
                 continue
         if text.lower().rstrip(":") in known:
             sections.append(Section(None, text.rstrip(":"), [], i))
