@@ -28,11 +28,12 @@ _FURNITURE = [
     re.compile(r"^[A-Z][a-z]+(straat|markt|plein|laan|weg|gracht|kade|hof|park)\s+\d+[a-z]?$"),
     re.compile(r"^(https?://)?www\.rijksoverheid\.nl(/[a-z]+)?$", re.I),  # a letterhead's site, not a cited page
     re.compile(r"^(T|F)\s*\+?\d[\d -]*$"),  # phone and fax in a letterhead
+    re.compile(r"^(\d{1,2}\.\d\.\d{1,2}\s?[a-z]?[\s,]*)+$"),  # Woo redaction codes on a line of their own
 ]
 
 # Side-column labels, and what their value looks like; the value becomes metadata.
 _DATE_VALUE = "date"
-_REF_VALUE = re.compile(r"^[A-Z0-9][A-Za-z0-9/._\-]{3,40}$")
+_REF_VALUE = re.compile(r"^[A-Z0-9][A-Za-z0-9/._\- ]{3,40}$")
 _COUNT_VALUE = re.compile(r"^\d{1,3}$")
 LABELS: dict[str, tuple[str, object]] = {
     "datum": ("datum", _DATE_VALUE),
@@ -88,6 +89,11 @@ def remove_furniture(lines: list[Line]) -> Cleaned:
                 break
     _labelled_fields(lines, drop, fields)
     letterhead = _repeated_blocks(lines, drop)
+    for i, line in enumerate(lines):  # what the layout put in a side column never reaches the body
+        if line.zone == "sidebar" and not drop[i]:
+            drop[i] = True
+            if line.text not in letterhead:
+                letterhead.append(line.text)
     kept = [line for line, d in zip(lines, drop, strict=True) if not d]
     # A page start must survive on the first kept line of the page.
     out: list[Line] = []

@@ -98,6 +98,11 @@ def _title(header: list[Line]) -> str | None:
             return join_lines(rest)
         if k + 1 < len(hb):
             return join_lines(_until_label([line.text for line in hb[k + 1].lines])) or None
+    # a line inside the head that names the document's kind: "Kamerbrief vierde ronde Nationaal Groeifonds"
+    for line in header:
+        text = visible(line.text).strip()
+        if re.match(r"^(Kamerbrief|Brief|Nota|Notitie|Oplegnota|Beslisnota)\b\s*\S", text) and len(text.split()) >= 3:
+            return text
     candidates = [b for b in hb if not _NOT_TITLE.match(b.first) and len(b.text.split()) >= 4]
     if candidates:
         return max(candidates, key=lambda b: len(b.text)).text

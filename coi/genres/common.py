@@ -218,7 +218,7 @@ def split_signatures(lines: list[Line]) -> tuple[list[Line], list[Person]]:
     return lines[:cut], [p for p in people]
 
 
-_BODY_START = re.compile(r"^(Directoraat-Generaal|Ministerie van|Kabinet|Directie)\b")
+_BODY_START = re.compile(r"^(Directoraat-Generaal|Ministerie van|Kabinet|Directie)\b", re.I)
 _BODY_STOP = re.compile(r"^(Directie|Afdeling|Portefeuille|Postbus|\d)")
 
 
@@ -229,7 +229,7 @@ def issuing_body(texts: list[str]) -> str | None:
             continue
         name = [text]
         for nxt in texts[i + 1: i + 4]:
-            unfinished = name[-1] in ("Directoraat-Generaal", "Ministerie van") or re.search(
+            unfinished = name[-1].lower() in ("directoraat-generaal", "ministerie van") or re.search(
                 r"\b(en|van|voor|der)$", name[-1])
             if not unfinished or _BODY_STOP.match(nxt):
                 break
