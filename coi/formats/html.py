@@ -98,9 +98,9 @@ def _walk(node: Any, lines: list[Line], buffer: list[str], depth: int, zone: str
             _flush(buffer, lines, zone)
             _walk(child, lines, buffer, depth + 1, zone="footnote")
             _flush(buffer, lines, "footnote")
-        elif child.name == "a" and child.get("href", "").startswith(("http://", "https://")) and zone == "footnote":
+        elif child.name == "a" and str(child.get("href") or "").startswith(("http", "www")) and zone == "footnote":
             label = child.get_text(" ", strip=True)
-            href = child["href"]
+            href = str(child.get("href"))
             # the whole address from href: "www.x.nl/a" shown, "https://www.x.nl/a" linked
             buffer.append(href if label and label in href else f"{label} ({href})")
         elif child.name in _HEADINGS:
