@@ -65,7 +65,10 @@ def split_footnotes(lines: list[Line]) -> tuple[list[Line], list[RawFootnote]]:
                 notes.append(RawFootnote(n, [m.group(2)], line.page))
                 expected = n + 1
                 continue
-            if (not in_zone and after_blank and expected <= n <= expected + 1
+            # without a blank line before it (text extracted without layout), only a digit marker glued to a
+            # word in the body just before ("gaan?1") makes the line a footnote
+            start_ok = after_blank or _has_digit_marker(body_since, n)
+            if (not in_zone and start_ok and expected <= n <= expected + 1
                     and not _MONTH_START.match(m.group(2)) and _has_marker_for(body_since, n)):
                 in_zone = True
                 notes.append(RawFootnote(n, [m.group(2)], line.page))
@@ -81,6 +84,11 @@ def split_footnotes(lines: list[Line]) -> tuple[list[Line], list[RawFootnote]]:
 
 _SYMBOL_MARKS = "!#°®*†‡§"
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
+def _has_digit_marker(text: str, n: int) -> bool:
+    return re.search(rf"(?<=[A-Za-zÀ-ÿ?!.,;:)»”’]){n}(?!\d)(?![.,]\d)", text) is not None or re.search(
+        rf"\[{n}\s?\]", text) is not None
 
 
 def _has_marker_for(text: str, n: int) -> bool:
@@ -156,7 +164,12 @@ def build_footnotes(raw: list[RawFootnote]) -> tuple[Footnote, ...]:
 
 # A digit marker is glued to what it annotates: a letter or closing punctuation ("Gurbanov2", "Bakoe?1",
 # "gezondheid.4", "(CPT).8"), and is followed by a space, punctuation or the line end.
-_DIGIT_MARK = re.compile(r"(?<=[A-Za-zÀ-ÿ?!.,;:)\]»”’'\"])(\d{1,3})(?=[\s,;:)]|$)")
+_DIGIT_MARK = re.compile(r"(?<=[A-Za-zÀ-ÿ?!.,;:)\]»”’'\"])(\d{1,3})(?=[\s,;:)?!]|\.(?!\d)|$|(?<=[.?!]\d)[A-Z]"
+                         r"|(?<=[.?!]\d\d)[A-Z])")
+# "juli 20235": a marker glued to a year, in text extracted without layout; taken only where the sequence
+# expects exactly that number
+_YEAR_MARK = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(\d{1,2})(?=[\s,;:)?!]|\.(?!\d)|$)")
+_MORE_MARKS = re.compile(r",\s?(\d{1,3})(?=[\s,;:)?!.]|$)")  # "?1, 2": a second marker after the first
 _BRACKET_MARK = re.compile(r"\[(\d{1,3})\s?\]")
 _SYMBOL_MARK = re.compile(r"(?<=[A-Za-zÀ-ÿ.,;:)»”])([!#°®*†‡§])(?=[\s,;:)]|$)")
 _SUPER_MARK = re.compile(r"([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})(?=[\s,;:.)]|$)")
@@ -191,8 +204,15 @@ def mark_footnotes(lines: list[Line], numbers: set[int]) -> list[Line]:
             if _is_number_in_text(line.text, m.start()):
                 continue
             found.append(_Hit(i, m.start(), m.end(), int(m.group(1))))
+            pos = m.end()
+            while more := _MORE_MARKS.match(line.text, pos):
+                found.append(_Hit(i, more.start(), more.end(), int(more.group(1))))
+                pos = more.end()
         for m in _SYMBOL_MARK.finditer(line.text):
             found.append(_Hit(i, m.start(), m.end(), None))
+        for m in _YEAR_MARK.finditer(line.text):
+            if int(m.group(2)) == expected:
+                found.append(_Hit(i, m.start(2), m.end(2), int(m.group(2))))
         for hit in sorted(found, key=lambda h: h.start):
             if hit.n is None:
                 hits.append(hit)
@@ -207,7 +227,9 @@ def mark_footnotes(lines: list[Line], numbers: set[int]) -> list[Line]:
     for i, marks in by_line.items():
         text = out[i].text
         for hit, n in sorted(marks, key=lambda x: x[0].start, reverse=True):
-            text = text[: hit.start] + f"{MARK_OPEN}{n}{MARK_CLOSE}" + text[hit.end:]
+            # "gesproken.3Toekomstige": the marker stood between two sentences; they keep a space
+            space = " " if text[hit.end: hit.end + 1].isalpha() else ""
+            text = text[: hit.start] + f"{MARK_OPEN}{n}{MARK_CLOSE}{space}" + text[hit.end:]
         out[i] = Line(text, out[i].page, out[i].page_start, out[i].heading, out[i].zone)
     return out
 

@@ -68,7 +68,7 @@ def to_lines(text: str, markdown: bool) -> tuple[list[Line], bool]:
     pending_break = False
     explicit = False
     blank_run = 0
-    for raw in text.split("\n"):
+    for raw in text.replace("\f", "\n\f").split("\n"):  # a form feed starts a line (and a page)
         if "\f" in raw:
             explicit = True
             pending_break = True
