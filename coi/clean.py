@@ -24,6 +24,7 @@ _FURNITURE = [
     re.compile(r"^Pagina \d+ van \d+$", re.I),
     _LONE_NUMBER,
     re.compile(r"^Postbus \d+$", re.I),
+    re.compile(r"^>?\s*Retouradres\b.*$", re.I),  # the sender's address above the addressee
     re.compile(r"^\d{4}\s?[A-Z]{2}\s+[A-Z'’][\w'’ -]+$"),  # postcode and town
     re.compile(r"^[A-Z][a-z]+(straat|markt|plein|laan|weg|gracht|kade|hof|park)\s+\d+[a-z]?$"),
     re.compile(r"^(https?://)?www\.rijksoverheid\.nl(/[a-z]+)?$", re.I),  # a letterhead's site, not a cited page

@@ -168,7 +168,8 @@ _DIGIT_MARK = re.compile(r"(?<=[A-Za-zÀ-ÿ?!.,;:)\]»”’'\"])(\d{1,3})(?=[\s
                          r"|(?<=[.?!]\d\d)[A-Z])")
 # "juli 20235": a marker glued to a year, in text extracted without layout; taken only where the sequence
 # expects exactly that number
-_YEAR_MARK = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(\d{1,2})(?=[\s,;:)?!]|\.(?!\d)|$)")
+_YEAR_MARK = re.compile(r"\b(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|"
+                        r"december)\s+((?:19[5-9]|20[0-4])\d)(\d{1,2})(?=[\s,;:)?!]|\.(?!\d)|$)", re.I)
 _MORE_MARKS = re.compile(r",\s?(\d{1,3})(?=[\s,;:)?!.]|$)")  # "?1, 2": a second marker after the first
 _BRACKET_MARK = re.compile(r"\[(\d{1,3})\s?\]")
 _SYMBOL_MARK = re.compile(r"(?<=[A-Za-zÀ-ÿ.,;:)»”])([!#°®*†‡§])(?=[\s,;:)]|$)")

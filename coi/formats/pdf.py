@@ -59,7 +59,8 @@ class _Line:
         """The words, with a space only where there is a gap: "denial" and a "," in another font touch."""
         out = ""
         for prev, w in zip([None, *self.words], self.words, strict=False):
-            touching = prev is not None and w.x0 - prev.x1 < 0.5 and (w.text[0] in ",.;:!?)»”’" or prev.text[-1] in "(«“")
+            touching = prev is not None and w.x0 - prev.x1 < 0.5 and (
+                w.text[0] in ",.;:!?)»”’" or prev.text[-1] in "(«“")
             out += w.text if prev is None or touching else " " + w.text
         return out
 

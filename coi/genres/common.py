@@ -147,8 +147,9 @@ def merged_blocks(lines: list[Line]) -> list[Block]:
 
 _DATE_LINE = re.compile(r"^(Den Haag|’s-Gravenhage|'s-Gravenhage|Rijswijk|Utrecht),?\s+\d{1,2}\s+\w+\s+\d{4}$")
 _SIGNATURE = re.compile(
-    r"^(De|Het)\s+(Minister|Staatssecretaris|Minister-President|minister|staatssecretaris|Directeur|"
-    r"Secretaris-Generaal|Plaatsvervangend)\b.*,$"
+    r"^(De|Het)\s+(Minister|Staatssecretaris|Minister-President|Directeur|Secretaris-Generaal|Plaatsvervangend)"
+    r"\b.*,$|^(Hoogachtend|Met vriendelijke groet)\b.*,?$",
+    re.I,
 )
 
 
@@ -206,10 +207,12 @@ def split_signatures(lines: list[Line]) -> tuple[list[Line], list[Person]]:
         text = visible(line.text).strip()
         if not text:
             continue
+        if re.match(r"^(Hoogachtend|Met vriendelijke groet)", text, re.I):
+            continue
         if _SIGNATURE.match(text):
             if office:
                 people.append(Person(name="", role="ondertekenaar", office=office))
-            office = re.sub(r"^(De|Het)\s+", "", text.rstrip(",")).strip()
+            office = _office_case(re.sub(r"^(De|Het)\s+", "", text.rstrip(","), flags=re.I).strip())
         elif office and re.match(r"^[A-Z][\w.\-’' ]+$", text) and len(text) < 60:
             people.append(Person(name=text, role="ondertekenaar", office=office))
             office = None
@@ -220,6 +223,14 @@ def split_signatures(lines: list[Line]) -> tuple[list[Line], list[Person]]:
 
 _BODY_START = re.compile(r"^(Directoraat-Generaal|Ministerie van|Kabinet|Directie)\b", re.I)
 _BODY_STOP = re.compile(r"^(Directie|Afdeling|Portefeuille|Postbus|\d)")
+
+
+def _office_case(office: str) -> str:
+    """ "MINISTER VAN INFRASTRUCTUUR EN WATERSTAAT" -> "Minister van Infrastructuur en Waterstaat"."""
+    if not office.isupper():
+        return office
+    small = {"van", "en", "voor", "der", "de", "het"}
+    return " ".join(w.lower() if w.lower() in small and i else w.capitalize() for i, w in enumerate(office.split()))
 
 
 def issuing_body(texts: list[str]) -> str | None:
