@@ -32,6 +32,7 @@ golden: $(STAMP)
 	$(BIN)/python -m tests.regen_golden
 
 bench: $(STAMP)
+	$(BIN)/python benchmarks/pdf_bench.py
 	$(BIN)/python benchmarks/run.py
 
 clean:
