@@ -194,6 +194,8 @@ def index_cmd(paths: tuple[Path, ...], full: bool, wait: float, as_json: bool) -
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
     for failure in summary.failed:
         click.echo(f"failed: {failure.path}: {failure.error}", err=True)
     if as_json:

@@ -79,6 +79,7 @@ class IndexSummary:
     unchanged: int = 0
     retagged: int = 0
     failed: list[Failure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # documents indexed with a remark ("not UTF-8")
     passages: int = 0
     seconds: float = 0.0
 
@@ -86,6 +87,7 @@ class IndexSummary:
         return {"added": self.added, "updated": self.updated, "removed": self.removed,
                 "unchanged": self.unchanged, "retagged": self.retagged, "failed": len(self.failed),
                 "failures": [{"path": f.path, "error": f.error} for f in self.failed],
+                "warnings": self.warnings,
                 "passages": self.passages, "seconds": round(self.seconds, 3)}
 
     def line(self) -> str:
@@ -325,6 +327,7 @@ def update_index(index_dir: Path, roots: list[Path], full: bool = False, wait: f
                             pending += 1
                         continue
                     doc = parse_file(path)
+                    summary.warnings.extend(doc.warnings)
                     if tagger:
                         doc = tagger(doc)
                     owner = by_doc_id.get(doc.doc_id)

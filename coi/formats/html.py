@@ -54,9 +54,10 @@ def read(path: Path) -> Extracted:
     for el in soup.find_all(_DROP_TAGS):
         el.decompose()
     for el in soup.find_all(True):
-        if el.decomposed:
+        # read the flag directly: `el.decomposed` on a Tag falls through to a search for a child tag of that name
+        if el.__dict__.get("_decomposed") or el.attrs is None:
             continue
-        if el.attrs is not None and (_hidden(el) or _furniture(el)):
+        if _hidden(el) or _furniture(el):
             el.decompose()
     root = next((el for sel in _CONTENT for el in soup.select(sel) if len(el.get_text(strip=True)) >= 100), None)
     root = root or soup.body or soup

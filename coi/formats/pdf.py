@@ -81,12 +81,13 @@ def read(path: Path) -> Extracted:
             sizes = [(page.width, page.height) for page in pdf.pages]
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise InputError(f"{path}: encrypted PDF; save an unencrypted copy") from None
-    except (PDFSyntaxError, PSException) as exc:
-        raise InputError(f"{path}: unreadable PDF ({type(exc).__name__}: {exc}); is it truncated?") from None
-    except InputError:
-        raise
-    except Exception as exc:  # pdfminer raises many kinds on damaged files
-        raise InputError(f"{path}: unreadable PDF ({type(exc).__name__}: {exc})") from None
+    except Exception as exc:  # pdfplumber wraps pdfminer's exceptions
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc.__cause__
+        if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise InputError(f"{path}: encrypted PDF; save an unencrypted copy") from None
+        if isinstance(inner, (PDFSyntaxError, PSException)) or isinstance(exc, (PDFSyntaxError, PSException)):
+            raise InputError(f"{path}: unreadable PDF ({type(inner or exc).__name__}); is it truncated?") from None
+        raise InputError(f"{path}: unreadable PDF ({type(inner or exc).__name__}: {inner or exc})") from None
     if sum(len(words) for words in pages) < 20:
         # The place for OCR: a scan has no text layer; until coi runs OCR, a text file beside it is read instead.
         raise InputError(f"{path}: no text layer (scanned?); OCR it or put a .txt with its text beside it")

@@ -13,6 +13,8 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _LINK = re.compile(r"\[([^\]\n]*)\]\((?:[^)\s]+)\)")
 _SUPERSCRIPT_LETTERS = re.compile(r"\[([a-z]{1,2})\s?\]")  # "11[e ]" in Markdown conversions: an ordinal
 _PAGE_RULE = re.compile(r"^\s*-{3,}\s*$")
+MAX_BYTES = 50 * 2**20  # a text document this large is not one document
+MAX_LINE = 200_000  # characters: a longer line is minified or machine data, not prose
 
 
 def read_bytes(path: Path) -> bytes:
@@ -120,6 +122,12 @@ def looks_like_markdown(text: str, path: Path) -> bool:
 
 def read(path: Path) -> Extracted:
     """Read a .txt or .md document."""
-    text, warnings = decode(read_bytes(path), path)
+    data = read_bytes(path)
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{path}: {len(data) // 2**20} MB of text is too large for one document; split it")
+    text, warnings = decode(data, path)
+    longest = max((len(line) for line in text.split("\n")), default=0)
+    if longest > MAX_LINE:
+        raise InputError(f"{path}: a single line of {longest:,} characters; not a document (minified or data?)")
     lines, explicit = to_lines(text, looks_like_markdown(text, path))
     return Extracted(lines=lines, paged="\f" in text, warnings=warnings)
