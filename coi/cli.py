@@ -171,11 +171,9 @@ def index_cmd(paths: tuple[Path, ...], full: bool, wait: float, as_json: bool) -
 
     Example: coi index corpus --wait 60
     """
-    from coi.index import update_index
-    from coi.tag import corpus_vocabulary, tag_document
+    from coi.index import index_corpus
 
     roots = list(paths) or [Path("corpus")]
-    vocab = corpus_vocabulary(roots)
     bar: Any = None
     show_bar = sys.stderr.isatty() and not as_json
 
@@ -189,8 +187,7 @@ def index_cmd(paths: tuple[Path, ...], full: bool, wait: float, as_json: bool) -
         bar.update(1)
 
     try:
-        summary = update_index(_index_dir(), roots, full=full, wait=wait, progress=progress,
-                               tagger=lambda doc: tag_document(doc, vocab), tagging=vocab.digest)
+        summary = index_corpus(_index_dir(), roots, full=full, wait=wait, progress=progress)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

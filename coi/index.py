@@ -369,3 +369,13 @@ def update_index(index_dir: Path, roots: list[Path], full: bool = False, wait: f
             raise
     summary.seconds = time.monotonic() - start
     return summary
+
+
+def index_corpus(index_dir: Path, roots: list[Path], full: bool = False, wait: float = 0.0,
+                 progress: Progress | None = None) -> IndexSummary:
+    """`coi index`: update the index with the corpus under `roots`, tagging with the corpus vocabulary."""
+    from coi.tag import corpus_vocabulary, tag_document
+
+    vocab = corpus_vocabulary(roots)
+    return update_index(index_dir, roots, full=full, wait=wait, progress=progress,
+                        tagger=lambda doc: tag_document(doc, vocab), tagging=vocab.digest)

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from coi.cli import cli
-from coi.index import update_index
+from coi.index import index_corpus
 from coi.search import Searcher, search
 from coi.testing import generate_corpus
 from tests.conftest import CORPUS
@@ -108,11 +108,7 @@ def test_hostile_documents(tmp_path, capsys) -> None:
         if path == vanishing:  # listed, and removed before coi reads it
             vanishing.unlink()
 
-    from coi.tag import corpus_vocabulary, tag_document
-
-    vocab = corpus_vocabulary([corpus])
-    summary = update_index(index, [corpus], progress=vanish, tagger=lambda d: tag_document(d, vocab),
-                           tagging=vocab.digest)
+    summary = index_corpus(index, [corpus], progress=vanish)
     reasons = {Path(f.path).name: f.error for f in summary.failed}
     table = [(name, reasons.get(name, "indexed")) for name in sorted(set(CASES) | set(reasons))]
     print(json.dumps(table, ensure_ascii=False, indent=1))
