@@ -28,6 +28,5 @@ class Extracted:
 
     lines: list[Line]
     paged: bool = False  # page numbers are real (PDF, form feeds) and go into passages
-    layout_footnotes: bool = False  # the reader split the footnote zone by layout already
     metadata: dict[str, str] = field(default_factory=dict)  # what the format itself says (PDF Title, sidebar)
     warnings: tuple[str, ...] = ()

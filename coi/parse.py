@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import replace
 from pathlib import Path
 
 from coi.clean import join_lines, remove_furniture
@@ -122,8 +121,3 @@ def make_doc_id(doc_type: DocType, identifiers: dict[str, str], path: Path) -> s
     if ref:
         return f"{doc_type.value}-{_slug(ref)}"
     return _slug(path.stem)
-
-
-def with_topics(doc: Document, passages: tuple[Passage, ...]) -> Document:
-    """A copy of `doc` with new passages (used by the tagger)."""
-    return replace(doc, passages=passages)

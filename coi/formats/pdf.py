@@ -99,7 +99,7 @@ def read(path: Path) -> Extracted:
             value = value.decode("utf-8", "ignore")
         if isinstance(value, str) and value.strip() and "title" not in metadata:
             metadata["title"] = value.strip()
-    return Extracted(lines=lines, paged=True, layout_footnotes=True, metadata=metadata)
+    return Extracted(lines=lines, paged=True, metadata=metadata)
 
 
 def _page_words(page: Any) -> list[_Word]:
