@@ -31,6 +31,7 @@ QUERY_FIELDS = {"text": "text", "heading": "heading", "notes": "notes", "type": 
                 "year": "year"}
 FACETS = ("doc_type", "topic", "country", "year", "source")
 MARK = "**"  # how a snippet marks a match: plain text, never HTML
+FEW = 4000  # matches up to this many are counted per document; more, per facet value
 
 
 @dataclass(frozen=True)
@@ -226,6 +227,7 @@ class Searcher:
         self._columns: dict[str, list[Any]] = {}
         self._meta: dict[str, dict[str, Any]] = {}
         self._values_cache: dict[str, list[str]] = {}
+        self._readers: dict[str, Any] = {}
         self._sets: dict[tuple[str, str], frozenset[int]] = {}
 
     def close(self) -> None:
@@ -313,8 +315,11 @@ class Searcher:
         return self._values_cache[fieldname]
 
     def facets(self, docnums: set[int] | frozenset[int]) -> dict[str, dict[str, int]]:
-        """Counts per facet value over `docnums`: set intersections with each value's documents, done in C."""
+        """Counts per facet value over `docnums`. A few thousand documents are looked up one by one in the
+        columns; more are counted by intersecting each value's documents with them (set algebra in C)."""
         matched = docnums if isinstance(docnums, (set, frozenset)) else set(docnums)
+        if len(matched) <= FEW:
+            return self._facets_by_lookup(matched)
         out: dict[str, dict[str, int]] = {}
         for name in FACETS:
             counts = {}
@@ -325,6 +330,25 @@ class Searcher:
                         counts[value] = n
             out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
         return out
+
+    def _facets_by_lookup(self, matched: set[int] | frozenset[int]) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for name in FACETS:
+            column = self._column_reader(name)
+            counts: Counter[str] = Counter()
+            for d in matched:
+                value = column[d]
+                if name in ("topic", "country"):
+                    counts.update(v for v in str(value).split(",") if v)
+                elif value:
+                    counts[str(value)] += 1
+            out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        return out
+
+    def _column_reader(self, name: str) -> Any:
+        if name not in self._readers:
+            self._readers[name] = self.reader.column_reader(name)
+        return self._readers[name]
 
     def search(self, text: str, filters: Filters = Filters(), sort: str = "relevance", limit: int = 10,
                page: int = 1) -> SearchResult:
@@ -341,7 +365,11 @@ class Searcher:
         if not matched:
             return SearchResult(text, 0, facets, [], page, limit)
         sortedby = [FieldFacet("day", reverse=True), ScoreFacet()] if sort == "date" else None
-        results = self.searcher.search(q, filter=set(matched), limit=page * limit, sortedby=sortedby, terms=True)
+        # no filter object when nothing is filtered; and no per-hit matched terms (highlights use the query's),
+        # so whoosh can skip documents that cannot reach the top of the ranking
+        unfiltered = len(allowed) == len(self.passages())
+        results = self.searcher.search(q, filter=None if unfiltered and not isinstance(q, Q.Every) else set(matched),
+                                       limit=page * limit, sortedby=sortedby, terms=False)
         results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
         results.formatter = _MarkFormatter()
         hits = [self._hit(h) for h in results[(page - 1) * limit: page * limit]]
