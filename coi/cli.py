@@ -51,6 +51,10 @@ class CoiGroup(click.Group):
             raise _click_error(exc) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # `coi … | head`: the reader has what it wanted
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # so that the final flush cannot complain either
+            raise click.exceptions.Exit(0) from None
         except Exception as exc:  # a bug: say so in one line, keep the detail for COI_DEBUG
             if os.environ.get("COI_DEBUG"):
                 raise

@@ -53,3 +53,15 @@ def test_bad_arguments(paths, args, code) -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit)
     errors = [line for line in result.output.splitlines() if line.startswith("Error")]
     assert len(errors) <= 1
+
+
+def test_output_cut_short_by_a_pipe_is_not_an_error() -> None:
+    import subprocess
+    import sys
+
+    # `coi parse … | head -c 50`: the reader closes the pipe early; coi must stop quietly. Ten copies of the
+    # document's JSON are more than a pipe holds, so coi is still writing when head has gone.
+    files = " ".join(["corpus/aanhangsel-2054-oppositie-azerbeidzjan-2022.txt"] * 10)
+    proc = subprocess.run(f"{sys.executable} -m coi parse {files} --json | head -c 50",
+                          shell=True, capture_output=True, text=True)
+    assert proc.stdout.startswith("{") and proc.stderr == ""
