@@ -367,9 +367,11 @@ class Searcher:
         sortedby = [FieldFacet("day", reverse=True), ScoreFacet()] if sort == "date" else None
         # no filter object when nothing is filtered; and no per-hit matched terms (highlights use the query's),
         # so whoosh can skip documents that cannot reach the top of the ranking
-        unfiltered = len(allowed) == len(self.passages())
-        results = self.searcher.search(q, filter=None if unfiltered and not isinstance(q, Q.Every) else set(matched),
-                                       limit=page * limit, sortedby=sortedby, terms=False)
+        # (a query on text fields only can match passages only: document records have no text)
+        text_only = all(field in TEXT_FIELDS or field in ("rev",) for field, _ in q.iter_all_terms())
+        unfiltered = len(allowed) == len(self.passages()) and text_only and not isinstance(q, Q.Every)
+        results = self.searcher.search(q, filter=None if unfiltered else set(matched), limit=page * limit,
+                                       sortedby=sortedby, terms=False)
         results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
         results.formatter = _MarkFormatter()
         hits = [self._hit(h) for h in results[(page - 1) * limit: page * limit]]

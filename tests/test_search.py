@@ -163,3 +163,11 @@ def test_missing_index_is_a_clear_error(tmp_path) -> None:
     result = CliRunner().invoke(cli, ["--index", str(tmp_path / "geen"), "search", "x"])
     assert result.exit_code == 1
     assert "the index does not exist; run `coi index` first" in result.output
+
+
+def test_a_query_on_document_fields_alone_returns_passages_only(index) -> None:
+    # the index also holds one record per document, with doc_type, source and year; they are never hits
+    result = search(index, "type:beslisnota", limit=100)
+    assert result.total == 20 and len(result.hits) == 20
+    assert all("#" in h.id for h in result.hits)
+    assert search(index, "year:2019 OR source:x", limit=100).total == 12
