@@ -228,10 +228,13 @@ def scan(roots: list[Path]) -> tuple[list[Path], list[Failure]]:
 
         for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):  # symlinked dirs are not followed
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            names = set(filenames)
             for name in sorted(filenames):
                 path = Path(dirpath) / name
                 if name.startswith(".") or not supported(path):
                     continue
+                if path.suffix.lower() == ".pdf" and f"{path.stem}.txt" in names:
+                    continue  # a text beside a PDF stands in for it (a scan's text, a better extraction)
                 files.append(path)
     return files, problems
 

@@ -126,3 +126,17 @@ def test_second_writer_waits_or_gives_up(tmp_path, corpus) -> None:
     with writer_lock(index, wait=0), pytest.raises(IndexBusyError, match="another `coi index` is running"):
         update_index(index, [corpus], wait=0.3)
     assert update_index(index, [corpus]).added == 5
+
+
+def test_a_text_beside_a_pdf_stands_in_for_it(tmp_path) -> None:
+    # the advice for a scan ("put a .txt with its text beside it") must end the failures
+    from tests.test_pdf_html import _minimal_pdf
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "scan.pdf").write_bytes(_minimal_pdf(b"q 1 0 0 1 0 0 cm Q"))
+    first = update_index(tmp_path / "index", [corpus])
+    assert [Path(f.path).name for f in first.failed] == ["scan.pdf"]
+    shutil.copy(CORPUS / SEEDS["002"], corpus / "scan.txt")
+    second = update_index(tmp_path / "index", [corpus])
+    assert (second.added, second.failed) == (1, [])
