@@ -95,7 +95,6 @@ def remove_furniture(lines: list[Line]) -> Cleaned:
             drop[i] = True
             if line.text not in letterhead:
                 letterhead.append(line.text)
-    kept = [line for line, d in zip(lines, drop, strict=True) if not d]
     # A page start must survive on the first kept line of the page.
     out: list[Line] = []
     pending_start = False
@@ -107,9 +106,8 @@ def remove_furniture(lines: list[Line]) -> Cleaned:
             line = Line(line.text, line.page, True, line.heading, line.zone)
             pending_start = False
         out.append(line)
-    assert len(out) == len(kept)
     if "vergaderjaar" in fields:
-        fields["vergaderjaar"] = normalise_vergaderjaar(fields["vergaderjaar"]) or fields.pop("vergaderjaar")
+        fields["vergaderjaar"] = normalise_vergaderjaar(fields["vergaderjaar"]) or fields["vergaderjaar"]
     return Cleaned(out, fields, letterhead)
 
 
@@ -267,7 +265,7 @@ def continues(prev: str, nxt: str) -> bool:
         return False
     if p[-1] in ",)" and n[:1].isupper():
         return False
-    if n[:1].islower() or p.endswith("-"):
+    if p.endswith("-"):
         return True
     last = re.findall(r"[\wÀ-ÿ]+", p)
     return bool(last) and last[-1].lower() in FUNCTION_WORDS

@@ -84,21 +84,19 @@ def split_footnotes(lines: list[Line]) -> tuple[list[Line], list[RawFootnote]]:
 
 _SYMBOL_MARKS = "!#°®*†‡§"
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+_TO_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def _has_digit_marker(text: str, n: int) -> bool:
+    """A marker for n that only a footnote can be: digits glued to a word ("gaan?1") or "[n]"."""
     return re.search(rf"(?<=[A-Za-zÀ-ÿ?!.,;:)»”’]){n}(?!\d)(?![.,]\d)", text) is not None or re.search(
         rf"\[{n}\s?\]", text) is not None
 
 
 def _has_marker_for(text: str, n: int) -> bool:
-    if re.search(rf"\[{n}\s?\]", text):
-        return True
-    if re.search(rf"(?<=[^\s\d]){n}(?!\d)", text):
-        return True
-    if str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")) in text:
-        return True
-    return any(c in text for c in _SYMBOL_MARKS)
+    """Anything that may be a marker for n, OCR's symbols included."""
+    return (_has_digit_marker(text, n) or re.search(rf"(?<=[^\s\d]){n}(?!\d)", text) is not None
+            or str(n).translate(_TO_SUPERSCRIPT) in text or any(c in text for c in _SYMBOL_MARKS))
 
 
 # ---------------------------------------------------------------------------------------------------- URLs
@@ -244,10 +242,8 @@ def _is_number_in_text(text: str, start: int) -> bool:
 
 
 def _resolve_symbols(hits: list[_Hit], numbers: set[int]) -> list[tuple[_Hit, int]]:
-    known = [(h, h.n) for h in hits if h.n is not None]
-    found_numbers = {n for _, n in known}
-    missing = sorted(numbers - found_numbers)
-    taken: list[tuple[_Hit, int]] = [(h, n) for h, n in known if n is not None]
+    taken: list[tuple[_Hit, int]] = [(h, h.n) for h in hits if h.n is not None]
+    missing = sorted(numbers - {n for _, n in taken})
     if not missing:
         return taken
     # Windows between consecutive known markers (and the document's start and end).

@@ -83,7 +83,7 @@ def parse_extracted(extracted: Extracted, path: Path, sidecar: Sidecar | None = 
 
 
 def _dates(result: GenreResult, date: dt.date | None) -> dict[str, dt.date | None]:
-    # Dates with a year first, so that "4 oktober jl." can take its year from the document's date.
+    # "4 oktober jl." takes its year from the document's own date
     out: dict[str, dt.date | None] = {}
     for name, text in result.dates.items():
         out[name] = parse_date(text, reference=date)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from coi.clean import FUNCTION_WORDS, TERMINAL, Block, blocks, continues, join_lines, visible
@@ -81,7 +82,7 @@ def _in_list(lines: list[Line], i: int) -> bool:
     return False
 
 
-def find_sections(lines: list[Line], known: set[str] = frozenset()) -> list[Section]:  # type: ignore[assignment]
+def find_sections(lines: list[Line], known: Collection[str] = ()) -> list[Section]:
     """Numbered sections in sequence ("1.", "4.3.5"), and unnumbered headings from `known` (lower case).
 
     Where the format knows fonts (PDF, Markdown), a numbered section's title must be set as a heading; a title
@@ -98,8 +99,9 @@ def find_sections(lines: list[Line], known: set[str] = frozenset()) -> list[Sect
             continue
         continued = False
         m = _NUMBERED.match(text)
-        if m and heading_title_ok(m.group(2), bool(line.heading)) and (line.heading or not fonts) \
-                and not (not line.heading and _in_list(lines, i)):
+        # set as a heading; or, where nothing is set by font, not one item of a numbered list
+        plausible = line.heading or not fonts and not _in_list(lines, i)
+        if m and plausible and heading_title_ok(m.group(2), bool(line.heading)):
             number = tuple(int(p) for p in m.group(1).split("."))
             if _valid_next(current, number):
                 current = number
@@ -218,7 +220,7 @@ def split_signatures(lines: list[Line]) -> tuple[list[Line], list[Person]]:
             office = None
     if office:
         people.append(Person(name="", role="ondertekenaar", office=office))
-    return lines[:cut], [p for p in people]
+    return lines[:cut], people
 
 
 _BODY_START = re.compile(r"^(Directoraat-Generaal|Ministerie van|Kabinet|Directie)\b", re.I)
