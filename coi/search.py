@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import os
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ QUERY_FIELDS = {"text": "text", "heading": "heading", "notes": "notes", "type": 
                 "year": "year"}
 FACETS = ("doc_type", "topic", "country", "year", "source")
 MARK = "**"  # how a snippet marks a match: plain text, never HTML
+ATTEMPTS = 5  # opens (and searches) tried while a re-index replaces files under us
 FEW = 4000  # matches up to this many are counted per document; more, per facet value
 
 
@@ -221,8 +223,20 @@ class Searcher:
     """An open index for searching; keeps per-reader caches (columns, filter sets) across queries."""
 
     def __init__(self, index_dir: Path) -> None:
-        self.ix = open_index(index_dir)
-        self.searcher = self.ix.searcher()
+        self.index_dir = index_dir
+        self._open()
+
+    def _open(self) -> None:
+        # A re-index that commits while we open deletes the generation we were about to read: open the newest.
+        for attempt in range(ATTEMPTS):
+            try:
+                self.ix = open_index(self.index_dir)
+                self.searcher = self.ix.searcher()
+                break
+            except FileNotFoundError:
+                if attempt == ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
         self.reader = self.searcher.reader()
         self._columns: dict[str, list[Any]] = {}
         self._meta: dict[str, dict[str, Any]] = {}
@@ -354,6 +368,18 @@ class Searcher:
 
     def search(self, text: str, filters: Filters = Filters(), sort: str = "relevance", limit: int = 10,
                page: int = 1) -> SearchResult:
+        """Search; if a concurrent re-index removed a file this searcher still needed, reopen and search again."""
+        for attempt in range(ATTEMPTS):
+            try:
+                return self._search(text, filters, sort, limit, page)
+            except FileNotFoundError:
+                if attempt == ATTEMPTS - 1:
+                    raise
+                self.close()
+                self._open()
+        raise AssertionError("unreachable")
+
+    def _search(self, text: str, filters: Filters, sort: str, limit: int, page: int) -> SearchResult:
         if sort not in ("relevance", "date"):
             raise UsageError(f"sort {sort!r} is not known; use relevance or date")
         if limit < 1 or page < 1:
