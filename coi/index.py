@@ -153,22 +153,23 @@ def _day(doc: Document) -> int:
     return doc.date.year * 10000 + doc.date.month * 100 + doc.date.day if doc.date else 0
 
 
-def doc_meta(doc: Document) -> dict[str, Any]:
-    """The document fields a hit carries (the rest stays in the document record)."""
-    full = document_to_dict(doc)
+def doc_meta(doc: Document, full: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The document fields a hit carries (the rest stays in the document record); `full`: its dict, if made."""
+    full = document_to_dict(doc) if full is None else full
     return {k: full[k] for k in ("doc_id", "doc_type", "title", "date", "dates", "identifiers", "people",
                                  "source", "countries", "source_path", "source_url")}
 
 
 def index_records(doc: Document, key: str, digest: str) -> list[dict[str, Any]]:
     """The Whoosh documents for one parsed Document: its passages and its own record."""
-    meta = doc_meta(doc)
+    dicts = [passage_to_dict(p) for p in doc.passages]
+    full = document_to_dict(doc, dicts)
     notes = {f.n: f for f in doc.footnotes}
     records: list[dict[str, Any]] = []
-    for p in doc.passages:
+    for p, pd in zip(doc.passages, dicts, strict=True):
         cited = [notes[n] for n in p.footnotes if n in notes]
         # the document's metadata is stored once, in its own record; a hit looks it up by doc_id
-        data = {"passage": passage_to_dict(p) | {"order": p.order},
+        data = {"passage": pd | {"order": p.order},
                 "footnotes": [{"n": f.n, "text": f.text, "urls": list(f.urls)} for f in cited]}
         countries = p.countries or doc.countries
         records.append({
@@ -181,7 +182,7 @@ def index_records(doc: Document, key: str, digest: str) -> list[dict[str, Any]]:
         })
     records.append({
         "kind": "doc", "id": f"doc:{key}", "doc_id": doc.doc_id, "path": key, "content_hash": digest,
-        "data": json.dumps(document_to_dict(doc), ensure_ascii=False), "meta": json.dumps(meta, ensure_ascii=False),
+        "data": json.dumps(full, ensure_ascii=False), "meta": json.dumps(doc_meta(doc, full), ensure_ascii=False),
         "title": doc.title or "",
         "doc_type": doc.doc_type.value, "source": doc.source or "",
         "year": str(doc.date.year) if doc.date else "", "day": _day(doc),

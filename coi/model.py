@@ -108,6 +108,8 @@ DOCUMENT_KEYS = ("doc_id", "doc_type", "title", "date", "dates", "identifiers", 
 
 
 def _plain(value: Any) -> Any:
+    if value is None or type(value) in (str, int, float, bool):
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dt.date):
@@ -126,12 +128,12 @@ def passage_to_dict(p: Passage) -> dict[str, Any]:
     return {k: _plain(getattr(p, k)) for k in PASSAGE_KEYS}
 
 
-def document_to_dict(doc: Document) -> dict[str, Any]:
-    """A document as in the JSON contract of `coi parse --json`."""
+def document_to_dict(doc: Document, passages: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A document as in the JSON contract of `coi parse --json` (`passages`: its passages' dicts, if made)."""
     out: dict[str, Any] = {}
     for key in DOCUMENT_KEYS:
         if key == "passages":
-            out[key] = [passage_to_dict(p) for p in doc.passages]
+            out[key] = passages if passages is not None else [passage_to_dict(p) for p in doc.passages]
         elif key == "references":
             out[key] = [dict(_plain(r), id=r.doc_id) for r in doc.references]
         else:

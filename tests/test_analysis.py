@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from coi.analysis import DutchTokenizer, reference_analyzer, reverse_analyzer
+from coi.analysis import DutchTokenizer, ReverseFilter, reference_analyzer, reverse_analyzer
 from tests.conftest import SEEDS
 
 
@@ -19,6 +19,21 @@ def test_fused_tokenizer_equals_the_filter_chain(name, removestops) -> None:
     text = (Path("corpus") / name).read_text(encoding="utf-8")
     assert tokens(DutchTokenizer(), text, removestops=removestops) == tokens(
         reference_analyzer(), text, removestops=removestops)
+
+
+@pytest.mark.parametrize("name", sorted(SEEDS.values()))
+def test_indexing_path_equals_the_filter_chain(name) -> None:
+    """Indexing asks for positions without offsets: the stems come from a cache shared with the word-endings
+    field; tokens and positions must be the chain's, for the text and for its reversed long words."""
+    text = (Path("corpus") / name).read_text(encoding="utf-8")
+
+    def plain(analyzer, value):
+        return [(t.text, t.pos, t.stopped) for t in analyzer(value, positions=True)]
+
+    for value in (text, text[: len(text) // 2], "de " + text, text):  # a new value, the same value twice
+        assert plain(DutchTokenizer(), value) == plain(reference_analyzer(), value)
+        assert plain(reverse_analyzer(), value) == plain(reference_analyzer() | ReverseFilter(), value)
+    assert plain(DutchTokenizer(), "") == []
 
 
 def test_dutch_analysis() -> None:
