@@ -150,11 +150,11 @@ class DutchTokenizer(Tokenizer):
         if removestops and not chars and not keeporiginal:
             stems, first = index_terms(value)
             t.boost, t.stopped = 1.0, False
-            pos = start_pos + first
+            at = start_pos + first
             for t.text in stems:
                 if positions:
-                    t.pos = pos
-                    pos += 1
+                    t.pos = at
+                    at += 1
                 yield t
             return
         pos: int | None = None
