@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import heapq
 import json
 import os
 import re
@@ -19,6 +20,7 @@ from whoosh import query as Q
 from whoosh.qparser import FieldAliasPlugin, MultifieldParser
 from whoosh.sorting import FieldFacet, ScoreFacet
 
+from coi import evaluate
 from coi.analysis import MIN_PART, fold, stem_word
 from coi.errors import UsageError
 from coi.index import open_index
@@ -388,36 +390,62 @@ class Searcher:
         allowed = self.allowed(filters)
         if q is Q.NullQuery:
             return SearchResult(text, 0, self.facets(set()), [], page, limit)
-        matched = allowed if isinstance(q, Q.Every) else allowed & set(self.searcher.docs_for_query(q))
+        passages = self.passages()
+        matched = allowed if isinstance(q, Q.Every) else allowed & evaluate.doc_set(self.searcher, q, passages)
         facets = self.facets(matched)
         if not matched:
             return SearchResult(text, 0, facets, [], page, limit)
-        sortedby = [FieldFacet("day", reverse=True), ScoreFacet()] if sort == "date" else None
-        # no filter object when nothing is filtered; and no per-hit matched terms (highlights use the query's),
-        # so whoosh can skip documents that cannot reach the top of the ranking
-        # (a query on text fields only can match passages only: document records have no text)
-        text_only = all(field in TEXT_FIELDS or field in ("rev",) for field, _ in q.iter_all_terms())
-        unfiltered = len(allowed) == len(self.passages()) and text_only and not isinstance(q, Q.Every)
-        results = self.searcher.search(q, filter=None if unfiltered else set(matched), limit=page * limit,
-                                       sortedby=sortedby, terms=False)
-        results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
-        results.formatter = _MarkFormatter()
-        hits = [self._hit(h) for h in results[(page - 1) * limit: page * limit]]
+        ranked = self._rank(q, matched, sort, page * limit)
+        words = frozenset(self.ix.schema["text"].from_bytes(t) for f, t in
+                          q.existing_terms(self.reader, phrases=True, expand=True) if f == "text")
+        hits = [self._hit(docnum, score, words) for docnum, score in ranked[(page - 1) * limit: page * limit]]
         return SearchResult(text, len(matched), facets, hits, page, limit)
 
-    def _hit(self, h: Any) -> Hit:
+    def _rank(self, q: Q.Query, matched: set[int] | frozenset[int], sort: str, n: int) -> list[tuple[int, float]]:
+        """The first `n` of the matched passages with their relevance: by relevance (ties: index order), or by
+        date, newest first (ties: by relevance)."""
+        scores = evaluate.score(self.searcher, q, matched)
+        if scores is not None:
+            if sort == "date":
+                day = self.column("day")
+                return [(d, scores[d]) for d in heapq.nsmallest(n, scores, key=lambda d: (-day[d], -scores[d], d))]
+            return [(d, scores[d]) for d in heapq.nsmallest(n, scores, key=lambda d: (-scores[d], d))]
+        # a phrase, prefix or range: whoosh ranks, over the matched passages only
+        sortedby = [FieldFacet("day", reverse=True), ScoreFacet()] if sort == "date" else None
+        results = self.searcher.search(q, filter=set(matched), limit=n, sortedby=sortedby, terms=False)
+        return [(h.docnum, _score(h.score)) for h in results]
+
+    def _hit(self, docnum: int, score: float, words: frozenset[str]) -> Hit:
         from coi.cite import citation_text
 
-        data = json.loads(h["data"])
+        data = json.loads(self.searcher.stored_fields(docnum)["data"])
         p = data["passage"]
         doc = self.doc_meta(p["id"].split("#")[0])
-        snippet = h.highlights("text", text=p["text"], top=2) or _first_words(p["text"])
+        snippet = _highlight(p["text"], words, self.ix.schema["text"].analyzer) or _first_words(p["text"])
         return Hit(
             id=p["id"], doc_id=doc["doc_id"], doc_type=doc["doc_type"], title=doc["title"], date=doc["date"],
             locator=p["locator"], heading=p["heading"], text=p["text"], snippet=snippet,
-            score=_score(h.score), topics=tuple(p["topics"]), countries=tuple(p["countries"]),
+            score=score, topics=tuple(p["topics"]), countries=tuple(p["countries"]),
             footnotes=tuple(data["footnotes"]), citation=citation_text(doc, p), pages=tuple(p["pages"]),
         )
+
+
+_HIGHLIGHTER = None
+
+
+def _highlight(text: str, words: frozenset[str], analyzer: Any) -> str:
+    """Up to two fragments of `text` around the query's words, marked; as whoosh's Highlighter does for a hit
+    (it re-analyses the text and keeps the fragments with the most matches)."""
+    global _HIGHLIGHTER
+    if _HIGHLIGHTER is None:
+        _HIGHLIGHTER = highlight.Highlighter(fragmenter=highlight.ContextFragmenter(maxchars=240, surround=60),
+                                             formatter=_MarkFormatter())
+    hl = _HIGHLIGHTER
+    tokens = analyzer(text, positions=True, chars=True, mode="index", removestops=False)
+    tokens = hl._merge_matched_tokens(highlight.set_matched_filter(tokens, words))
+    fragments = highlight.top_fragments(hl.fragmenter.fragment_tokens(text, tokens), 2, hl.scorer, hl.order,
+                                        minscore=1)
+    return str(hl.formatter.format(fragments))
 
 
 class _MarkFormatter(highlight.Formatter):

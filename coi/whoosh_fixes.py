@@ -16,7 +16,7 @@ from typing import Any
 from whoosh.codec import whoosh3
 from whoosh.codec.whoosh3 import byte_to_length
 
-_LENGTHS = [None] + [byte_to_length(b) for b in range(1, 256)]  # a length byte of 0 means "no length"
+LENGTHS = [None] + [byte_to_length(b) for b in range(1, 256)]  # a length byte of 0 means "no length"
 
 
 def _cached_reader(self: Any, fieldname: str, column: Any) -> Any:
@@ -28,7 +28,7 @@ def _cached_reader(self: Any, fieldname: str, column: Any) -> Any:
     return reader
 
 
-def _length_bytes(self: Any, fieldname: str) -> bytes | None:
+def length_bytes(self: Any, fieldname: str) -> bytes | None:
     """The lengths column of a field as bytes (one per document), or None when the field has none."""
     tables = self.__dict__.setdefault("_coi_lengths", {})
     if fieldname not in tables:
@@ -41,10 +41,10 @@ def _length_bytes(self: Any, fieldname: str) -> bytes | None:
 def doc_field_length(self: Any, docnum: int, fieldname: str, default: int = 0) -> Any:
     if docnum > self._doccount:
         raise IndexError(f"Asked for docnum {docnum!r} of {self._doccount}")
-    table = _length_bytes(self, fieldname)
+    table = length_bytes(self, fieldname)
     if table is None:
         return default
-    return _LENGTHS[table[docnum]] if docnum < len(table) else None  # as whoosh: None when the byte is 0
+    return LENGTHS[table[docnum]] if docnum < len(table) else None  # as whoosh: None when the byte is 0
 
 
 def apply() -> None:
