@@ -386,25 +386,27 @@ class Searcher:
             raise UsageError(f"sort {sort!r} is not known; use relevance or date")
         if limit < 1 or page < 1:
             raise UsageError("--limit and --page must be 1 or more")
-        q = parse_query(text, self.ix.schema, self.reader)
+        q = parse_query(text, self.searcher.schema, self.reader)
         allowed = self.allowed(filters)
         if q is Q.NullQuery:
             return SearchResult(text, 0, self.facets(set()), [], page, limit)
-        passages = self.passages()
-        matched = allowed if isinstance(q, Q.Every) else allowed & evaluate.doc_set(self.searcher, q, passages)
+        evaluation = evaluate.Evaluation(self.searcher, self.passages())
+        matched = allowed if isinstance(q, Q.Every) else allowed & evaluation.doc_set(q)
         facets = self.facets(matched)
         if not matched:
             return SearchResult(text, 0, facets, [], page, limit)
-        ranked = self._rank(q, matched, sort, page * limit)
-        words = frozenset(self.ix.schema["text"].from_bytes(t) for f, t in
+        ranked = self._rank(q, matched, sort, page * limit, evaluation)
+        words = frozenset(self.searcher.schema["text"].from_bytes(t) for f, t in
                           q.existing_terms(self.reader, phrases=True, expand=True) if f == "text")
         hits = [self._hit(docnum, score, words) for docnum, score in ranked[(page - 1) * limit: page * limit]]
         return SearchResult(text, len(matched), facets, hits, page, limit)
 
-    def _rank(self, q: Q.Query, matched: set[int] | frozenset[int], sort: str, n: int) -> list[tuple[int, float]]:
+    def _rank(self, q: Q.Query, matched: set[int] | frozenset[int], sort: str, n: int,
+              evaluation: evaluate.Evaluation | None = None) -> list[tuple[int, float]]:
         """The first `n` of the matched passages with their relevance: by relevance (ties: index order), or by
         date, newest first (ties: by relevance)."""
-        scores = evaluate.score(self.searcher, q, matched)
+        evaluation = evaluation or evaluate.Evaluation(self.searcher, self.passages())
+        scores = evaluation.score(q, matched)
         if scores is not None:
             if sort == "date":
                 day = self.column("day")
@@ -421,7 +423,7 @@ class Searcher:
         data = json.loads(self.searcher.stored_fields(docnum)["data"])
         p = data["passage"]
         doc = self.doc_meta(p["id"].split("#")[0])
-        snippet = _highlight(p["text"], words, self.ix.schema["text"].analyzer) or _first_words(p["text"])
+        snippet = _highlight(p["text"], words, self.searcher.schema["text"].analyzer) or _first_words(p["text"])
         return Hit(
             id=p["id"], doc_id=doc["doc_id"], doc_type=doc["doc_type"], title=doc["title"], date=doc["date"],
             locator=p["locator"], heading=p["heading"], text=p["text"], snippet=snippet,
