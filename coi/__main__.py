@@ -1,3 +1,4 @@
 from coi.cli import cli
 
-cli(prog_name="coi")
+if __name__ == "__main__":  # not when a worker process imports it
+    cli(prog_name="coi")

@@ -94,7 +94,7 @@ class Evaluation:
             for ids, _, offset, _ in self.blocks(q):
                 out.update(ids if not offset else (d + offset for d in ids))
             return out
-        if q is Q.NullQuery or isinstance(q, Q.NullQuery.__class__):
+        if isinstance(q, Q.NullQuery.__class__):
             return set()
         if isinstance(q, Q.Every) and q.fieldname in (None, "", "*"):
             return self.everything

@@ -289,6 +289,59 @@ def _tags(doc: Document) -> Any:
     return doc.countries, [(p.topics, p.countries, p.triggers) for p in doc.passages]
 
 
+# Parsing is most of the work of indexing new documents; with this many to parse, worker processes parse them
+# while this process writes the index. COI_WORKERS sets how many (0: parse here).
+PARALLEL_FROM = 16
+WINDOW = 4  # documents parsed ahead per worker: bounded, so memory does not grow with the corpus
+
+
+def _workers(pending: int) -> int:
+    configured = os.environ.get("COI_WORKERS")
+    if configured is not None:
+        return max(0, int(configured))
+    return min(os.cpu_count() or 1, 4) if pending >= PARALLEL_FROM else 0
+
+
+def _parse_one(path: Path) -> Document | str:
+    """Parse a file; a one-line reason instead when it cannot be (in a worker, exceptions are not sent back)."""
+    from coi.parse import parse_file
+
+    try:
+        return parse_file(path)
+    except CoiError as exc:
+        return str(exc).removeprefix(f"{path}: ")
+    except Exception as exc:  # a parser bug must not stop the run or cost data
+        return f"internal error ({type(exc).__name__}: {exc})"
+
+
+def _parsed(paths: list[Path], workers: int) -> Iterator[Document | str]:
+    """`_parse_one` of each path, in order; in `workers` processes when there are any.
+
+    The workers are started afresh ("spawn"), not forked: they hold none of this process's files, so the writer
+    lock is released the moment this process ends, even if it is killed while they work.
+    """
+    if workers <= 0:
+        yield from (_parse_one(p) for p in paths)
+        return
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        ahead: deque[Any] = deque()
+        todo = iter(paths)
+        try:
+            for path in todo:
+                ahead.append(pool.submit(_parse_one, path))
+                if len(ahead) >= workers * WINDOW:
+                    yield ahead.popleft().result()
+            while ahead:
+                yield ahead.popleft().result()
+        finally:
+            for future in ahead:
+                future.cancel()
+
+
 def update_index(index_dir: Path, roots: list[Path], full: bool = False, wait: float = 0.0,
                  progress: Progress | None = None, tagger: Callable[[Document], Document] | None = None,
                  tagging: str = "") -> IndexSummary:
@@ -300,8 +353,6 @@ def update_index(index_dir: Path, roots: list[Path], full: bool = False, wait: f
     was tagged with, unchanged documents are tagged again from their stored form, without parsing, and only
     those whose tags change are rewritten.
     """
-    from coi.parse import parse_file
-
     start = time.monotonic()
     summary = IndexSummary()
     with writer_lock(index_dir, wait):
@@ -316,21 +367,41 @@ def update_index(index_dir: Path, roots: list[Path], full: bool = False, wait: f
         writer = ix.writer(limitmb=256)
         pending = 0
         try:
-            for done, path in enumerate(files, 1):
+            todo: list[tuple[Path, str, str, Held | None]] = []  # files to parse: path, key, digest, what was held
+            done = 0
+            for path in files:
                 key = path_key(path)
                 seen.add(key)
+                try:
+                    digest = content_hash(path)
+                except Exception as exc:  # unreadable: reported, like a document that does not parse
+                    done += 1
+                    if progress:
+                        progress(done, len(files), path)
+                    why = str(exc).removeprefix(f"{path}: ") if isinstance(exc, CoiError) else \
+                        f"internal error ({type(exc).__name__}: {exc})"
+                    summary.failed.append(Failure(str(path), why))
+                    continue
+                old = held.get(key)
+                if old and old.content_hash == digest and not full:
+                    done += 1
+                    if progress:
+                        progress(done, len(files), path)
+                    summary.unchanged += 1
+                    if retag and tagger and _retag(ix, writer, old, tagger):
+                        summary.retagged += 1
+                        pending += 1
+                    continue
+                todo.append((path, key, digest, old))
+            results = _parsed([t[0] for t in todo], _workers(len(todo)))
+            for (path, key, digest, old), result in zip(todo, results, strict=True):
+                done += 1
                 if progress:
                     progress(done, len(files), path)
                 try:
-                    digest = content_hash(path)
-                    old = held.get(key)
-                    if old and old.content_hash == digest and not full:
-                        summary.unchanged += 1
-                        if retag and tagger and _retag(ix, writer, old, tagger):
-                            summary.retagged += 1
-                            pending += 1
-                        continue
-                    doc = parse_file(path)
+                    if isinstance(result, str):
+                        raise CoiError(f"{path}: {result}")
+                    doc = result
                     summary.warnings.extend(doc.warnings)
                     if tagger:
                         doc = tagger(doc)
@@ -341,7 +412,7 @@ def update_index(index_dir: Path, roots: list[Path], full: bool = False, wait: f
                 except CoiError as exc:
                     summary.failed.append(Failure(str(path), str(exc).removeprefix(f"{path}: ")))
                     continue
-                except Exception as exc:  # a parser bug must not stop the run or cost data
+                except Exception as exc:  # a tagger bug must not stop the run or cost data
                     summary.failed.append(Failure(str(path), f"internal error ({type(exc).__name__}: {exc})"))
                     continue
                 if old:

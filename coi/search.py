@@ -432,29 +432,26 @@ class Searcher:
         )
 
 
-_HIGHLIGHTER = None
+class _MarkFormatter(highlight.Formatter):
+    between = " … "
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        return f"{MARK}{highlight.get_text(text, token, replace)}{MARK}"
+
+
+_HIGHLIGHTER = highlight.Highlighter(fragmenter=highlight.ContextFragmenter(maxchars=240, surround=60),
+                                     formatter=_MarkFormatter())
 
 
 def _highlight(text: str, words: frozenset[str], analyzer: Any) -> str:
     """Up to two fragments of `text` around the query's words, marked; as whoosh's Highlighter does for a hit
     (it re-analyses the text and keeps the fragments with the most matches)."""
-    global _HIGHLIGHTER
-    if _HIGHLIGHTER is None:
-        _HIGHLIGHTER = highlight.Highlighter(fragmenter=highlight.ContextFragmenter(maxchars=240, surround=60),
-                                             formatter=_MarkFormatter())
     hl = _HIGHLIGHTER
     tokens = analyzer(text, positions=True, chars=True, mode="index", removestops=False)
     tokens = hl._merge_matched_tokens(highlight.set_matched_filter(tokens, words))
     fragments = highlight.top_fragments(hl.fragmenter.fragment_tokens(text, tokens), 2, hl.scorer, hl.order,
                                         minscore=1)
     return str(hl.formatter.format(fragments))
-
-
-class _MarkFormatter(highlight.Formatter):
-    between = " … "
-
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return f"{MARK}{highlight.get_text(text, token, replace)}{MARK}"
 
 
 def _score(value: Any) -> float:

@@ -140,3 +140,51 @@ def test_a_text_beside_a_pdf_stands_in_for_it(tmp_path) -> None:
     shutil.copy(CORPUS / SEEDS["002"], corpus / "scan.txt")
     second = update_index(tmp_path / "index", [corpus])
     assert (second.added, second.failed) == (1, [])
+
+
+def test_worker_processes_parse_what_one_process_would(tmp_path, monkeypatch) -> None:
+    """Many new documents are parsed in worker processes while the index is written: the same index, the same
+    summary and the same failures as parsing them in this process; and an update after it skips them all."""
+    from coi.index import index_corpus
+    from coi.testing import generate_corpus
+    from tests.test_crash import snapshot
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    generate_corpus(CORPUS, corpus / "gen", 30)
+    (corpus / "leeg.txt").write_bytes(b"")
+    (corpus / "ruis.txt").write_bytes(bytes(range(256)) * 40)
+    shutil.copy(CORPUS / SEEDS["001"], corpus / "dubbel.txt")  # the same doc_id as a seed
+    import concurrent.futures
+
+    sent: list[Path] = []
+
+    class Counting(concurrent.futures.ProcessPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):
+            sent.append(args[0])
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counting)
+    results = {}
+    for workers in ("2", "0"):
+        monkeypatch.setenv("COI_WORKERS", workers)
+        index = tmp_path / f"index-{workers}"
+        summary = index_corpus(index, [corpus])
+        results[workers] = (summary.added, sorted((Path(f.path).name, f.error) for f in summary.failed),
+                            summary.passages, snapshot(index))
+    assert len(sent) == 38  # every new file went to a worker (with "0", none)
+    assert results["2"] == results["0"]
+    added, failed, passages, _ = results["2"]
+    assert added == 35 and passages > 500
+    assert [name for name, _ in failed] == ["dubbel.txt", "leeg.txt", "ruis.txt"]
+    monkeypatch.setenv("COI_WORKERS", "2")
+    again = index_corpus(tmp_path / "index-2", [corpus])
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 35)
+
+
+def test_workers_are_used_for_many_documents_only(monkeypatch) -> None:
+    monkeypatch.delenv("COI_WORKERS", raising=False)
+    assert coi.index._workers(coi.index.PARALLEL_FROM - 1) == 0
+    assert coi.index._workers(1000) >= 1
+    monkeypatch.setenv("COI_WORKERS", "0")
+    assert coi.index._workers(1000) == 0
