@@ -319,11 +319,27 @@ class Searcher:
             if values:
                 allowed -= self._values(fieldname, values)
         if f.date_from or f.date_to:
-            lo = _day(f.date_from) if f.date_from else 0
-            hi = _day(f.date_to) if f.date_to else 99999999
-            day = self.column("day")
-            allowed = {d for d in allowed if day[d] and lo <= day[d] <= hi}
+            allowed = self._dated(allowed, _day(f.date_from) if f.date_from else 0,
+                                  _day(f.date_to) if f.date_to else 99999999)
         return frozenset(allowed)
+
+    def _dated(self, docs: set[int], lo: int, hi: int) -> set[int]:
+        """The documents of `docs` dated from `lo` to `hi` (yyyymmdd): whole years by their cached sets, only the
+        years a bound cuts through document by document. Undated documents are left out."""
+        out: set[int] = set()
+        day = None
+        for value in self.values("year"):
+            year = int(value) * 10000
+            first, last = year + 101, year + 1231
+            if last < lo or first > hi:
+                continue
+            in_year = docs & self.docs("year", value)
+            if lo <= first and last <= hi:
+                out |= in_year
+            else:
+                day = day or self.column("day")
+                out.update(d for d in in_year if lo <= day[d] <= hi)
+        return out
 
     def values(self, fieldname: str) -> list[str]:
         """The values a facet field has in the index (cached)."""

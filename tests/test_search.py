@@ -171,3 +171,20 @@ def test_a_query_on_document_fields_alone_returns_passages_only(index) -> None:
     assert result.total == 20 and len(result.hits) == 20
     assert all("#" in h.id for h in result.hits)
     assert search(index, "year:2019 OR source:x", limit=100).total == 12
+
+
+@pytest.mark.parametrize(("lo", "hi"), [("2019-01-01", "2022-12-31"), ("2021-06-16", "2023-10-11"),
+                                       ("2021-06-17", "2021-06-17"), ("2024-02-01", None), (None, "2019-12-31")])
+def test_date_range_filter_equals_a_passage_by_passage_check(index, lo, hi) -> None:
+    from coi.search import Searcher
+
+    f = Filters(date_from=dt.date.fromisoformat(lo) if lo else None,
+                date_to=dt.date.fromisoformat(hi) if hi else None)
+    with Searcher(index) as s:
+        expected = set()
+        for d in s.passages():
+            date = s.doc_meta(json.loads(s.searcher.stored_fields(d)["data"])["passage"]["id"].split("#")[0])["date"]
+            if date and (lo is None or date >= lo) and (hi is None or date <= hi):
+                expected.add(d)
+        assert s.allowed(f) == expected
+    assert expected or (lo, hi) == ("2021-06-17", "2021-06-17")
