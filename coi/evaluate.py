@@ -176,6 +176,15 @@ class Evaluation:
                     scores[g] = get(g, 0.0) + c1 * w / (w + c2 + c3 * (length if length is not None else 1))
 
 
+def live_docs(searcher: Any, fieldname: str, text: str) -> set[int]:
+    """The documents holding a term, deleted ones left out: whoosh's docs_for_query of a Term, from blocks."""
+    docs = set(Evaluation(searcher, frozenset()).doc_set(Q.Term(fieldname, text)))
+    for segment, offset in searcher.reader().leaf_readers():
+        if segment.has_deletions():
+            docs.difference_update(d + offset for d in segment._perdoc.deleted_docs())
+    return docs
+
+
 def doc_set(searcher: Any, q: Q.Query, everything: Docs) -> Docs:
     """The documents `q` matches; `everything`: the documents NOT and Every range over."""
     return Evaluation(searcher, everything).doc_set(q)

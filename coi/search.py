@@ -263,7 +263,7 @@ class Searcher:
     def docs(self, fieldname: str, value: str) -> frozenset[int]:
         key = (fieldname, value)
         if key not in self._sets:
-            self._sets[key] = frozenset(self.searcher.docs_for_query(Q.Term(fieldname, value)))
+            self._sets[key] = frozenset(evaluate.live_docs(self.searcher, fieldname, value))
         return self._sets[key]
 
     def doc_meta(self, doc_id: str) -> dict[str, Any]:

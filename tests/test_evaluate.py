@@ -59,6 +59,17 @@ def test_the_index_has_segments_and_deletions(segmented) -> None:
         assert s.reader.has_deletions()
 
 
+def test_live_documents_of_a_term_leave_deleted_ones_out(segmented) -> None:
+    from whoosh import query as Q
+
+    with Searcher(segmented) as s:
+        for field, value in [("kind", "passage"), ("kind", "doc"), ("doc_type", "beslisnota"), ("text", "bakoe")]:
+            expected = set(s.searcher.docs_for_query(Q.Term(field, value)))
+            assert evaluate.live_docs(s.searcher, field, value) == expected
+            if field == "kind":  # the deleted passages and documents are still in the postings
+                assert len(evaluate.doc_set(s.searcher, Q.Term(field, value), frozenset())) > len(expected)
+
+
 @pytest.mark.parametrize("text", QUERIES + WHOOSH_RANKED)
 def test_same_matches_as_whoosh(segmented, text) -> None:
     with Searcher(segmented) as s:
