@@ -391,6 +391,10 @@ def update_index(index_dir: Path, roots: list[Path], full: bool = False, wait: f
                     if retag and tagger and _retag(ix, writer, old, tagger):
                         summary.retagged += 1
                         pending += 1
+                        if pending >= BATCH_DOCUMENTS:
+                            writer.commit()
+                            writer = ix.writer(limitmb=256)
+                            pending = 0
                     continue
                 todo.append((path, key, digest, old))
             results = _parsed([t[0] for t in todo], _workers(len(todo)))
