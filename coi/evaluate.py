@@ -15,6 +15,7 @@ whoosh is pinned (2.7.4): the block reader below uses its W3 codec's leaf matche
 
 from __future__ import annotations
 
+from itertools import accumulate
 from typing import Any
 
 from whoosh import query as Q
@@ -46,9 +47,9 @@ def _read_blocks(reader: Any, fieldname: str, btext: bytes) -> list[Block]:
             out.append((tuple(ids), weights, offset, perdoc))
             continue
         while m.is_active():
-            m._read_ids()
+            m._read_data()  # the block's (id deltas, weights, values), unpickled
             m._read_weights()
-            out.append((m._ids, m._weights, offset, perdoc))
+            out.append((tuple(accumulate(m._data[0])), m._weights, offset, perdoc))  # whoosh's delta_decode, in C
             m._next_block()
     return out
 

@@ -4,13 +4,16 @@ highlighted snippets."""
 from __future__ import annotations
 
 import calendar
+import collections
 import datetime as dt
 import heapq
+import itertools
 import json
 import os
 import re
 import time
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -245,6 +248,8 @@ class Searcher:
         self._values_cache: dict[str, list[str]] = {}
         self._readers: dict[str, Any] = {}
         self._sets: dict[tuple[str, str], frozenset[int]] = {}
+        self._masks: dict[tuple[str, str], int] = {}
+        self.size = self.reader.doc_count_all()  # document numbers are below this
 
     def close(self) -> None:
         self.searcher.close()
@@ -265,6 +270,13 @@ class Searcher:
         if key not in self._sets:
             self._sets[key] = frozenset(evaluate.live_docs(self.searcher, fieldname, value))
         return self._sets[key]
+
+    def mask(self, fieldname: str, value: str) -> int:
+        """The documents with a facet value as a bitmap (see `to_mask`), cached."""
+        key = (fieldname, value)
+        if key not in self._masks:
+            self._masks[key] = to_mask(self.docs(fieldname, value), self.size)
+        return self._masks[key]
 
     def doc_meta(self, doc_id: str) -> dict[str, Any]:
         """The metadata of a document, from its own record (cached)."""
@@ -295,21 +307,26 @@ class Searcher:
     def passages(self) -> frozenset[int]:
         return self.docs("kind", "passage")
 
-    def _values(self, fieldname: str, wanted: tuple[str, ...]) -> frozenset[int]:
-        """Documents whose facet value is one of `wanted`, comparing folded."""
+    def _values(self, fieldname: str, wanted: tuple[str, ...]) -> int:
+        """Documents whose facet value is one of `wanted`, comparing folded, as a bitmap."""
         folded = {fold(v) for v in wanted}
-        out: set[int] = set()
+        out = 0
         for term in self.reader.lexicon(fieldname):
             value = term.decode("utf-8") if isinstance(term, bytes) else str(term)
             if fold(value) in folded:
-                out |= self.docs(fieldname, value)
-        return frozenset(out)
+                out |= self.mask(fieldname, value)
+        return out
 
     def allowed(self, f: Filters) -> frozenset[int]:
         """The passages the filters let through."""
         if f == Filters():
-            return self.passages()  # nothing filtered: no copy of every passage on each query
-        allowed = set(self.passages())
+            return self.passages()
+        return frozenset(members(self.allowed_mask(f)))
+
+    def allowed_mask(self, f: Filters) -> int:
+        """The passages the filters let through, as a bitmap: filters combine as whole-corpus bitwise operations
+        on cached bitmaps, whatever their size."""
+        allowed = self.mask("kind", "passage")
         for fieldname, values in (("doc_type", f.types), ("topic", f.topics), ("country", f.countries),
                                   ("source", f.sources)):
             if values:
@@ -317,28 +334,27 @@ class Searcher:
         for fieldname, values in (("doc_type", f.not_types), ("topic", f.not_topics),
                                   ("country", f.not_countries), ("source", f.not_sources)):
             if values:
-                allowed -= self._values(fieldname, values)
+                allowed &= ~self._values(fieldname, values)
         if f.date_from or f.date_to:
-            allowed = self._dated(allowed, _day(f.date_from) if f.date_from else 0,
-                                  _day(f.date_to) if f.date_to else 99999999)
-        return frozenset(allowed)
+            allowed &= self._dated(_day(f.date_from) if f.date_from else 0,
+                                   _day(f.date_to) if f.date_to else 99999999)
+        return allowed
 
-    def _dated(self, docs: set[int], lo: int, hi: int) -> set[int]:
-        """The documents of `docs` dated from `lo` to `hi` (yyyymmdd): whole years by their cached sets, only the
-        years a bound cuts through document by document. Undated documents are left out."""
-        out: set[int] = set()
+    def _dated(self, lo: int, hi: int) -> int:
+        """The documents dated from `lo` to `hi` (yyyymmdd) as a bitmap: whole years by their cached bitmaps, only
+        the years a bound cuts through document by document. Undated documents are left out."""
+        out = 0
         day = None
         for value in self.values("year"):
             year = int(value) * 10000
             first, last = year + 101, year + 1231
             if last < lo or first > hi:
                 continue
-            in_year = docs & self.docs("year", value)
             if lo <= first and last <= hi:
-                out |= in_year
+                out |= self.mask("year", value)
             else:
                 day = day or self.column("day")
-                out.update(d for d in in_year if lo <= day[d] <= hi)
+                out |= to_mask((d for d in self.docs("year", value) if lo <= day[d] <= hi), self.size)
         return out
 
     def values(self, fieldname: str) -> list[str]:
@@ -348,18 +364,18 @@ class Searcher:
             self._values_cache[fieldname] = [v for v in found if v]
         return self._values_cache[fieldname]
 
-    def facets(self, docnums: set[int] | frozenset[int]) -> dict[str, dict[str, int]]:
-        """Counts per facet value over `docnums`. A few thousand documents are looked up one by one in the
-        columns; more are counted by intersecting each value's documents with them (set algebra in C)."""
-        matched = docnums if isinstance(docnums, (set, frozenset)) else set(docnums)
-        if len(matched) <= FEW:
-            return self._facets_by_lookup(matched)
+    def facets(self, docnums: set[int] | frozenset[int], mask: int | None = None) -> dict[str, dict[str, int]]:
+        """Counts per facet value over `docnums` (or the documents of `mask`). A few thousand documents are looked
+        up one by one in the columns; more are counted by intersecting bitmaps of each value's documents."""
+        if mask is None and len(docnums) <= FEW:
+            return self._facets_by_lookup(docnums)
+        matched = to_mask(docnums, self.size) if mask is None else mask
         out: dict[str, dict[str, int]] = {}
         for name in FACETS:
             counts = {}
             if matched:
                 for value in self.values(name):
-                    n = len(self.docs(name, value) & matched)
+                    n = (self.mask(name, value) & matched).bit_count()
                     if n:
                         counts[value] = n
             out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
@@ -403,19 +419,37 @@ class Searcher:
         if limit < 1 or page < 1:
             raise UsageError("--limit and --page must be 1 or more")
         q = parse_query(text, self.searcher.schema, self.reader)
-        allowed = self.allowed(filters)
         if q is Q.NullQuery:
             return SearchResult(text, 0, self.facets(set()), [], page, limit)
         evaluation = evaluate.Evaluation(self.searcher, self.passages())
-        matched = allowed if isinstance(q, Q.Every) else allowed & evaluation.doc_set(q)
-        facets = self.facets(matched)
-        if not matched:
+        if isinstance(q, Q.Every):
+            allowed = self.allowed_mask(filters)
+            total, facets = allowed.bit_count(), self.facets(set(), allowed)
+            ranked = self._rank_all(allowed, sort, page * limit)
+        else:
+            found = evaluation.doc_set(q)
+            matched: set[int] | frozenset[int]
+            if filters == Filters():
+                matched = self.passages() & found
+            else:
+                flags = mask_bytes(self.allowed_mask(filters), self.size)
+                matched = {d for d in found if flags[d]}
+            total, facets = len(matched), self.facets(matched)
+            ranked = self._rank(q, matched, sort, page * limit, evaluation) if matched else []
+        if not total:
             return SearchResult(text, 0, facets, [], page, limit)
-        ranked = self._rank(q, matched, sort, page * limit, evaluation)
         words = frozenset(self.searcher.schema["text"].from_bytes(t) for f, t in
                           q.existing_terms(self.reader, phrases=True, expand=True) if f == "text")
         hits = [self._hit(docnum, score, words) for docnum, score in ranked[(page - 1) * limit: page * limit]]
-        return SearchResult(text, len(matched), facets, hits, page, limit)
+        return SearchResult(text, total, facets, hits, page, limit)
+
+    def _rank_all(self, allowed: int, sort: str, n: int) -> list[tuple[int, float]]:
+        """The first `n` passages of a bitmap, for a query for everything: in index order (whoosh's relevance
+        order when every score is equal), or by date, newest first."""
+        if sort == "date":
+            day = self.column("day")
+            return [(d, 1.0) for d in heapq.nsmallest(n, members(allowed), key=lambda d: (-day[d], d))]
+        return [(d, 1.0) for d in itertools.islice(members(allowed), n)]
 
     def _rank(self, q: Q.Query, matched: set[int] | frozenset[int], sort: str, n: int,
               evaluation: evaluate.Evaluation | None = None) -> list[tuple[int, float]]:
@@ -446,6 +480,28 @@ class Searcher:
             score=score, topics=tuple(p["topics"]), countries=tuple(p["countries"]),
             footnotes=tuple(data["footnotes"]), citation=citation_text(doc, p), pages=tuple(p["pages"]),
         )
+
+
+# Sets of documents as bitmaps: a Python int whose byte d is 1 when document d is in the set. Bitwise AND, OR and
+# NOT and counting (int.bit_count) then run in C over the whole corpus at once; a byte per document (not a bit)
+# keeps building one and testing a document (`mask_bytes(m)[d]`) to plain byte operations.
+
+def to_mask(docs: Iterable[int], size: int) -> int:
+    """The bitmap of a set of document numbers below `size`."""
+    flags = bytearray(size)
+    collections.deque(map(flags.__setitem__, docs, itertools.repeat(1)), maxlen=0)  # flags[d] = 1, in C
+    return int.from_bytes(flags, "little")
+
+
+def mask_bytes(mask: int, size: int) -> bytes:
+    """A bitmap as bytes: byte d is 1 when document d is in it."""
+    return mask.to_bytes(size, "little")
+
+
+def members(mask: int) -> Iterator[int]:
+    """The document numbers in a bitmap, in order."""
+    flags = mask.to_bytes((mask.bit_length() + 7) // 8, "little")
+    return (m.start() for m in re.finditer(b"\x01", flags))
 
 
 class _MarkFormatter(highlight.Formatter):

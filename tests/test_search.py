@@ -188,3 +188,19 @@ def test_date_range_filter_equals_a_passage_by_passage_check(index, lo, hi) -> N
                 expected.add(d)
         assert s.allowed(f) == expected
     assert expected or (lo, hi) == ("2021-06-17", "2021-06-17")
+
+
+def test_facets_counted_by_bitmaps_equal_facets_counted_by_lookup(index) -> None:
+    """Large match sets are counted with bitmaps, small ones document by document: the same counts."""
+    from coi.search import Searcher, members, to_mask
+
+    with Searcher(index) as s:
+        every = s.passages()
+        assert set(members(to_mask(every, s.size))) == every
+        for query in ("Azerbeidzjan", "oppositie OR terugkeer", "*"):
+            found = {h.id for h in s.search(query, limit=1000).hits}
+            docs = {d for d in every if json.loads(s.searcher.stored_fields(d)["data"])["passage"]["id"] in found}
+            assert docs and s.facets(docs) == s.facets(set(), to_mask(docs, s.size))
+        f = Filters(types=("kamervragen",), not_countries=("armenie",), date_from=dt.date(2019, 6, 1))
+        assert s.allowed(f) == set(members(s.allowed_mask(f)))
+        assert s.search("*", f).total == len(s.allowed(f)) > 0
