@@ -107,8 +107,9 @@ def index_terms(value: str) -> tuple[list[str], int]:
     word-endings field analyse the same passage text one after the other.
     """
     global _last
-    if value == _last[0]:
-        return _last[1], _last[2]
+    last = _last  # one read: another thread may replace it
+    if value == last[0]:
+        return last[1], last[2]
     terms = _TERMS
     raw = [terms[w] if w in terms else _term(w) for w in _WORD.findall(value)]
     first = next((i for i, stem in enumerate(raw) if stem), 0)
