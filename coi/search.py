@@ -4,7 +4,6 @@ highlighted snippets."""
 from __future__ import annotations
 
 import calendar
-import collections
 import datetime as dt
 import heapq
 import itertools
@@ -13,7 +12,6 @@ import os
 import re
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,7 @@ from whoosh.sorting import FieldFacet, ScoreFacet
 from coi import evaluate
 from coi.analysis import MIN_PART, fold, stem_word
 from coi.errors import UsageError
+from coi.evaluate import members, to_mask
 from coi.index import open_index
 
 # A document's title is not a passage's text: searched by default it would make every passage of a document
@@ -266,16 +265,17 @@ class Searcher:
         return self._columns[name]
 
     def docs(self, fieldname: str, value: str) -> frozenset[int]:
+        """The live documents with a field value (cached)."""
         key = (fieldname, value)
         if key not in self._sets:
-            self._sets[key] = frozenset(evaluate.live_docs(self.searcher, fieldname, value))
+            self._sets[key] = frozenset(members(self.mask(fieldname, value)))
         return self._sets[key]
 
     def mask(self, fieldname: str, value: str) -> int:
-        """The documents with a facet value as a bitmap (see `to_mask`), cached."""
+        """The live documents with a field value as a bitmap (see coi.evaluate), cached."""
         key = (fieldname, value)
         if key not in self._masks:
-            self._masks[key] = to_mask(self.docs(fieldname, value), self.size)
+            self._masks[key] = evaluate.live_mask(self.searcher, fieldname, value)
         return self._masks[key]
 
     def doc_meta(self, doc_id: str) -> dict[str, Any]:
@@ -319,9 +319,7 @@ class Searcher:
 
     def allowed(self, f: Filters) -> frozenset[int]:
         """The passages the filters let through."""
-        if f == Filters():
-            return self.passages()
-        return frozenset(members(self.allowed_mask(f)))
+        return self.passages() if f == Filters() else frozenset(members(self.allowed_mask(f)))
 
     def allowed_mask(self, f: Filters) -> int:
         """The passages the filters let through, as a bitmap: filters combine as whole-corpus bitwise operations
@@ -354,7 +352,7 @@ class Searcher:
                 out |= self.mask("year", value)
             else:
                 day = day or self.column("day")
-                out |= to_mask((d for d in self.docs("year", value) if lo <= day[d] <= hi), self.size)
+                out |= to_mask((d for d in members(self.mask("year", value)) if lo <= day[d] <= hi), self.size)
         return out
 
     def values(self, fieldname: str) -> list[str]:
@@ -365,8 +363,10 @@ class Searcher:
         return self._values_cache[fieldname]
 
     def facets(self, docnums: set[int] | frozenset[int], mask: int | None = None) -> dict[str, dict[str, int]]:
-        """Counts per facet value over `docnums` (or the documents of `mask`). A few thousand documents are looked
-        up one by one in the columns; more are counted by intersecting bitmaps of each value's documents."""
+        """Counts per facet value over `docnums` (or the documents of bitmap `mask`). A few thousand documents are
+        looked up one by one in the columns; more are counted by intersecting bitmaps of each value's documents."""
+        if mask is not None and mask.bit_count() <= FEW:
+            docnums, mask = set(members(mask)), None
         if mask is None and len(docnums) <= FEW:
             return self._facets_by_lookup(docnums)
         matched = to_mask(docnums, self.size) if mask is None else mask
@@ -421,23 +421,17 @@ class Searcher:
         q = parse_query(text, self.searcher.schema, self.reader)
         if q is Q.NullQuery:
             return SearchResult(text, 0, self.facets(set()), [], page, limit)
-        evaluation = evaluate.Evaluation(self.searcher, self.passages())
-        if isinstance(q, Q.Every):
-            allowed = self.allowed_mask(filters)
-            total, facets = allowed.bit_count(), self.facets(set(), allowed)
-            ranked = self._rank_all(allowed, sort, page * limit)
-        else:
-            found = evaluation.doc_set(q)
-            matched: set[int] | frozenset[int]
-            if filters == Filters():
-                matched = self.passages() & found
-            else:
-                flags = mask_bytes(self.allowed_mask(filters), self.size)
-                matched = {d for d in found if flags[d]}
-            total, facets = len(matched), self.facets(matched)
-            ranked = self._rank(q, matched, sort, page * limit, evaluation) if matched else []
+        evaluation = evaluate.Evaluation(self.searcher, self.mask("kind", "passage"))
+        allowed = self.allowed_mask(filters)
+        matched = allowed if isinstance(q, Q.Every) else allowed & evaluation.mask(q)
+        total = matched.bit_count()
+        facets = self.facets(set(), matched)
         if not total:
             return SearchResult(text, 0, facets, [], page, limit)
+        if isinstance(q, Q.Every):
+            ranked = self._rank_all(matched, sort, page * limit)
+        else:
+            ranked = self._rank(q, matched, sort, page * limit, evaluation)
         words = frozenset(self.searcher.schema["text"].from_bytes(t) for f, t in
                           q.existing_terms(self.reader, phrases=True, expand=True) if f == "text")
         hits = [self._hit(docnum, score, words) for docnum, score in ranked[(page - 1) * limit: page * limit]]
@@ -451,11 +445,11 @@ class Searcher:
             return [(d, 1.0) for d in heapq.nsmallest(n, members(allowed), key=lambda d: (-day[d], d))]
         return [(d, 1.0) for d in itertools.islice(members(allowed), n)]
 
-    def _rank(self, q: Q.Query, matched: set[int] | frozenset[int], sort: str, n: int,
+    def _rank(self, q: Q.Query, matched: int, sort: str, n: int,
               evaluation: evaluate.Evaluation | None = None) -> list[tuple[int, float]]:
-        """The first `n` of the matched passages with their relevance: by relevance (ties: index order), or by
-        date, newest first (ties: by relevance)."""
-        evaluation = evaluation or evaluate.Evaluation(self.searcher, self.passages())
+        """The first `n` of the matched passages (a bitmap) with their relevance: by relevance (ties: index
+        order), or by date, newest first (ties: by relevance)."""
+        evaluation = evaluation or evaluate.Evaluation(self.searcher, self.mask("kind", "passage"))
         scores = evaluation.score(q, matched)
         if scores is not None:
             if sort == "date":
@@ -464,7 +458,7 @@ class Searcher:
             return [(d, scores[d]) for d in heapq.nsmallest(n, scores, key=lambda d: (-scores[d], d))]
         # a phrase, prefix or range: whoosh ranks, over the matched passages only
         sortedby = [FieldFacet("day", reverse=True), ScoreFacet()] if sort == "date" else None
-        results = self.searcher.search(q, filter=set(matched), limit=n, sortedby=sortedby, terms=False)
+        results = self.searcher.search(q, filter=set(members(matched)), limit=n, sortedby=sortedby, terms=False)
         return [(h.docnum, _score(h.score)) for h in results]
 
     def _hit(self, docnum: int, score: float, words: frozenset[str]) -> Hit:
@@ -480,28 +474,6 @@ class Searcher:
             score=score, topics=tuple(p["topics"]), countries=tuple(p["countries"]),
             footnotes=tuple(data["footnotes"]), citation=citation_text(doc, p), pages=tuple(p["pages"]),
         )
-
-
-# Sets of documents as bitmaps: a Python int whose byte d is 1 when document d is in the set. Bitwise AND, OR and
-# NOT and counting (int.bit_count) then run in C over the whole corpus at once; a byte per document (not a bit)
-# keeps building one and testing a document (`mask_bytes(m)[d]`) to plain byte operations.
-
-def to_mask(docs: Iterable[int], size: int) -> int:
-    """The bitmap of a set of document numbers below `size`."""
-    flags = bytearray(size)
-    collections.deque(map(flags.__setitem__, docs, itertools.repeat(1)), maxlen=0)  # flags[d] = 1, in C
-    return int.from_bytes(flags, "little")
-
-
-def mask_bytes(mask: int, size: int) -> bytes:
-    """A bitmap as bytes: byte d is 1 when document d is in it."""
-    return mask.to_bytes(size, "little")
-
-
-def members(mask: int) -> Iterator[int]:
-    """The document numbers in a bitmap, in order."""
-    flags = mask.to_bytes((mask.bit_length() + 7) // 8, "little")
-    return (m.start() for m in re.finditer(b"\x01", flags))
 
 
 class _MarkFormatter(highlight.Formatter):

@@ -93,7 +93,7 @@ def test_same_scores_and_order_as_whoosh(segmented, text) -> None:
         for d, value in theirs.items():
             assert mine[d] == pytest.approx(value, rel=1e-9), d
         whoosh_top = [h.docnum for h in s.searcher.search(q, filter=set(matched), limit=10, terms=False)]
-        assert [d for d, _ in s._rank(q, matched, "relevance", 10)] == whoosh_top
+        assert [d for d, _ in s._rank(q, evaluate.to_mask(matched, s.size), "relevance", 10)] == whoosh_top
 
 
 @pytest.mark.parametrize("text", WHOOSH_RANKED)
