@@ -224,7 +224,7 @@ def parse_query(text: str, schema: Any, reader: Any = None) -> Q.Query:
 # -------------------------------------------------------------------------------------------- searching
 
 class Searcher:
-    """An open index for searching; keeps per-reader caches (columns, filter sets) across queries."""
+    """An open index for searching; keeps per-reader caches (columns, bitmaps of field values) across queries."""
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = index_dir
