@@ -97,11 +97,11 @@ def read_documents(path: Path):
 def build_coi(docs, index_dir: Path, procs: int) -> None:
     from whoosh import index as windex
 
-    from coi.index import INDEX_NAME, index_records, schema
+    from coi.index import INDEX_NAME, WRITER_MB, index_records, open_writer, schema
 
     ix = windex.create_in(str(index_dir), schema(), indexname=INDEX_NAME)
     kwargs = {"procs": procs, "multisegment": True} if procs > 1 else {}
-    writer = ix.writer(limitmb=256 // procs, **kwargs)  # the memory of `coi index`'s writer, shared
+    writer = open_writer(ix, limitmb=WRITER_MB // procs, **kwargs)  # the memory of `coi index`'s writer, shared
     for d in docs:
         for record in index_records(d, f"/bench/{d.doc_id}", "x"):
             writer.add_document(**record)
