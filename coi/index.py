@@ -376,6 +376,16 @@ def update_index(index_dir: Path, roots: list[Path], full: bool = False, wait: f
         seen: set[str] = set()
         writer = open_writer(ix)
         pending = 0
+
+        def written() -> None:
+            """One more document in the writer: a commit every BATCH_DOCUMENTS, so a killed run keeps its work."""
+            nonlocal writer, pending
+            pending += 1
+            if pending >= BATCH_DOCUMENTS:
+                writer.commit()
+                writer = open_writer(ix)
+                pending = 0
+
         try:
             todo: list[tuple[Path, str, str, Held | None]] = []  # files to parse: path, key, digest, what was held
             done = 0
@@ -400,11 +410,7 @@ def update_index(index_dir: Path, roots: list[Path], full: bool = False, wait: f
                     summary.unchanged += 1
                     if retag and tagger and _retag(ix, writer, old, tagger):
                         summary.retagged += 1
-                        pending += 1
-                        if pending >= BATCH_DOCUMENTS:
-                            writer.commit()
-                            writer = open_writer(ix)
-                            pending = 0
+                        written()
                     continue
                 todo.append((path, key, digest, old))
             results = _parsed([t[0] for t in todo], _workers(len(todo)))
@@ -440,11 +446,7 @@ def update_index(index_dir: Path, roots: list[Path], full: bool = False, wait: f
                     summary.updated += 1
                 else:
                     summary.added += 1
-                pending += 1
-                if pending >= BATCH_DOCUMENTS:
-                    writer.commit()
-                    writer = open_writer(ix)
-                    pending = 0
+                written()
             for key in held:
                 gone = _under(key, roots) and not os.path.lexists(key)
                 if key not in seen and (full or gone):
