@@ -25,7 +25,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from coi import PARSER_VERSION, whoosh_fixes
 from coi.analysis import ANALYSIS_VERSION, dutch_analyzer, reverse_analyzer
-from coi.errors import CoiError, IndexBusyError, IndexMissingError
+from coi.errors import CoiError, IndexBusyError, IndexMissingError, UsageError
 from coi.model import Document, document_to_dict, passage_to_dict
 
 whoosh_fixes.apply()
@@ -194,10 +194,10 @@ WRITER_MB = 256  # memory for postings before a writer spills them to disk
 
 
 def open_writer(ix: windex.Index, **kwargs: Any) -> Any:
-    """A writer of segments as separate files. whoosh's default packs a segment into one compound file, which a
-    reader under Python 3 copies whole into memory when it opens it: at 1M passages a search process would hold
-    1.3 GB and wait 0.4 s before its first query."""
-    return ix.writer(limitmb=kwargs.pop("limitmb", WRITER_MB), compound=False, **kwargs)
+    """A writer with coi's memory for postings. Its segments are whoosh's compound files: a reader opens all of a
+    segment's parts at once, so a re-index that deletes the segment later cannot pull a part from under it (with
+    separate files, whoosh opens columns lazily and a search during a re-index failed)."""
+    return ix.writer(limitmb=kwargs.pop("limitmb", WRITER_MB), **kwargs)
 
 
 @dataclass(frozen=True)
@@ -308,7 +308,9 @@ WINDOW = 4  # documents parsed ahead per worker: bounded, so memory does not gro
 def _workers(pending: int) -> int:
     configured = os.environ.get("COI_WORKERS")
     if configured is not None:
-        return max(0, int(configured))
+        if not configured.strip().isdigit():
+            raise UsageError(f"COI_WORKERS={configured!r}: give a number of worker processes (0: parse here)")
+        return int(configured)
     return min(os.cpu_count() or 1, 4) if pending >= PARALLEL_FROM else 0
 
 
@@ -339,9 +341,8 @@ def _parsed(paths: list[Path], workers: int) -> Iterator[Document | str]:
 
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         ahead: deque[Any] = deque()
-        todo = iter(paths)
         try:
-            for path in todo:
+            for path in paths:
                 ahead.append(pool.submit(_parse_one, path))
                 if len(ahead) >= workers * WINDOW:
                     yield ahead.popleft().result()

@@ -93,7 +93,7 @@ def test_four_searching_processes_during_a_reindex(tmp_path, crash_setup) -> Non
         "        ok += 1\n"
         "    except Exception as exc:\n"
         "        failed += 1\n"
-        "        print(type(exc).__name__, exc, file=sys.stderr)\n"
+        "        import traceback; traceback.print_exc()\n"
         "print(ok, failed)\n"
     )
     searchers = [subprocess.Popen([sys.executable, "-c", loop, str(index), str(stop)], stdout=subprocess.PIPE,

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import coi.index
+from coi.errors import UsageError
 from coi.index import update_index, writer_lock
 from coi.search import Searcher, search
 from tests.conftest import CORPUS, SEEDS
@@ -188,19 +189,7 @@ def test_workers_are_used_for_many_documents_only(monkeypatch) -> None:
     assert coi.index._workers(1000) >= 1
     monkeypatch.setenv("COI_WORKERS", "0")
     assert coi.index._workers(1000) == 0
+    monkeypatch.setenv("COI_WORKERS", "twee")
+    with pytest.raises(UsageError, match="COI_WORKERS='twee'"):
+        coi.index._workers(1000)
 
-
-def test_segments_are_files_a_reader_does_not_copy_into_memory(tmp_path, corpus) -> None:
-    """whoosh's compound segment files are copied whole into memory by every reader that opens them (1.3 GB at
-    1M passages); coi writes a segment as separate files, which readers read where they need."""
-    from whoosh.filedb.compound import CompoundStorage
-
-    index = tmp_path / "index"
-    update_index(index, [corpus])
-    (corpus / SEEDS["000"]).write_text((corpus / SEEDS["000"]).read_text() + "\n\nNieuw.\n", encoding="utf-8")
-    update_index(index, [corpus])  # a second segment, or a merged one
-    assert not list(index.glob("*.seg"))
-    with Searcher(index) as s:
-        for segment, _ in s.reader.leaf_readers():
-            assert not isinstance(segment._storage, CompoundStorage)
-        assert s.search("Azerbeidzjan").total > 0
