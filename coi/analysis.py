@@ -127,7 +127,7 @@ class DutchTokenizer(Tokenizer):
     """
 
     def __init__(self) -> None:
-        self.expression = re.compile(TOKEN_PATTERN)
+        self.expression = _WORD
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, DutchTokenizer)
