@@ -335,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     meta: dict[str, Any] = {
         "date": dt.date.today().isoformat(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-        "queries": len(queries),
+        "query_count": len(queries),
         "documents": len(doc_ids),
         "passages": len(passages),
         "seconds": {"index": round(built - started, 1), "coi_search": round(searched - built, 1),
@@ -344,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(as_json(queries, coi, base, meta), ensure_ascii=False, indent=2))
         return 0
-    print(f"{meta['queries']} queries over {meta['documents']} documents ({meta['passages']} passages); "
+    print(f"{meta['query_count']} queries over {meta['documents']} documents ({meta['passages']} passages); "
           f"{meta['date']}, {meta['machine']}; {meta['seconds']['total']} s")
     print()
     print(table(queries, coi, base))
