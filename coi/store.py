@@ -92,8 +92,8 @@ class Generation:
     """One complete or growing copy of the index, and how it was built."""
 
     name: str  # whoosh's index name: its files are _NAME_N.toc and NAME_*.seg
-    format: str = FORMAT
-    analyzer: str = ANALYZER
+    format: str
+    analyzer: str
 
     @property
     def compatible(self) -> bool:
@@ -128,7 +128,7 @@ def remove_pointer(index_dir: Path, which: str) -> None:
 
 
 def new_generation() -> Generation:
-    return Generation("g" + uuid.uuid4().hex[:10])
+    return Generation("g" + uuid.uuid4().hex[:10], FORMAT, ANALYZER)
 
 
 def generation_files(index_dir: Path, name: str) -> list[Path]:

@@ -290,12 +290,11 @@ def parsed(paths: list[Path], workers: int) -> Iterator[Document | str]:
                 while i < len(paths) and len(ahead) < workers * WINDOW:
                     ahead.append((paths[i], pool.submit(_parse_one, paths[i])))
                     i += 1
-                try:
-                    result = ahead[0][1].result()
-                except BrokenProcessPool:
-                    break
+                result = ahead[0][1].result()
                 ahead.popleft()
                 yield result
+        except BrokenProcessPool:
+            pass
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
         for path, _ in ahead:  # the pool broke: which of these killed it?

@@ -56,18 +56,22 @@ def test_footnote_urls_never_contain_whitespace(lines) -> None:
 def test_footnote_split_and_markers_never_fail(text) -> None:
     body, notes = split_footnotes(lines_of(text))
     marked = mark_footnotes(body, {n.n for n in notes})
+    found = {n.n for n in notes}
     for line in marked:
         clean, numbers = strip_marks(line.text)
         assert "\ue000" not in clean or "\ue000" in text
-        assert all(isinstance(n, int) for n in numbers)
+        assert set(numbers) <= found  # a marker only for a footnote that exists
 
 
 @SETTINGS
 @given(st.text(max_size=80), st.one_of(st.none(), st.dates()))
 def test_dates_parse_to_a_date_or_none(text, reference) -> None:
     result = parse_date(text, reference)
-    assert result is None or isinstance(result, dt.date)
-    assert normalise_vergaderjaar(text) is None or len(normalise_vergaderjaar(text) or "") == 9
+    # a date is only found where the text has its year, or (for "4 oktober jl.") the reference gives it
+    assert result is None or str(result.year) in text or (
+        reference is not None and abs(result.year - reference.year) <= 1)
+    vj = normalise_vergaderjaar(text)
+    assert vj is None or (int(vj[5:]) == int(vj[:4]) + 1 and vj[:4] in text)
 
 
 @SETTINGS
