@@ -393,7 +393,7 @@ def _apply(ix: Any, plan: Plan, held: dict[str, Held], retag: bool, tagger: Tagg
     batch = env_int("COI_BATCH_DOCUMENTS", 200, 1)
     with ix.searcher() as searcher:
         run = _Apply(ix, searcher, held, batch, summary)
-        done = len(plan.failed)
+        done = len(plan.failed) + len(plan.duplicates)  # the progress bar counts every file
         try:
             for h in plan.remove:
                 run.delete(h)

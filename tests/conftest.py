@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,9 +20,17 @@ SEEDS = {
 }
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _run_from_root() -> Iterator[None]:
+    # Paths in parser output are relative to the project, as users give them; the suite runs from any working
+    # directory (module and session fixtures too, which are made before a test's own fixtures).
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(ROOT)
+        yield
+
+
 @pytest.fixture(autouse=True)
-def _run_from_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Paths in parser output are relative to the project, as users give them.
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     monkeypatch.delenv("COI_INDEX", raising=False)
     os.environ.pop("COI_DEBUG", None)

@@ -15,9 +15,9 @@ GOLDEN = ROOT / "tests" / "golden"
 
 def golden_inputs() -> list[Path]:
     """The documents with golden output, relative to the project root."""
-    corpus = sorted(p for p in Path("corpus").iterdir() if p.suffix in (".txt", ".md"))
-    real = sorted(Path("tests/fixtures/realdocs").glob("*.txt"))
-    return corpus + real
+    corpus = sorted(p for p in (ROOT / "corpus").iterdir() if p.suffix in (".txt", ".md"))
+    real = sorted((ROOT / "tests/fixtures/realdocs").glob("*.txt"))
+    return [p.relative_to(ROOT) for p in corpus + real]  # from any working directory: tests run from ROOT
 
 
 def golden_path(doc: Path) -> Path:

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from coi.cli import cli
-from tests.conftest import SEEDS
+from tests.conftest import CORPUS, SEEDS
 
-SEED_002 = (Path("corpus") / SEEDS["002"]).read_text(encoding="utf-8") if Path("corpus").exists() else ""
+SEED_002 = (CORPUS / SEEDS["002"]).read_text(encoding="utf-8")
 
 
 def run(*args: str):
