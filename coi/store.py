@@ -31,7 +31,7 @@ from coi.analysis import ANALYSIS_VERSION
 from coi.errors import CoiError, IndexBusyError, IndexMissingError, UsageError
 from coi.model import Document, Footnote, Passage, document_from_dict, document_to_dict, passage_to_dict
 
-FORMAT = "5"  # the storage format: schema and record layout. A generation of another format is rebuilt.
+FORMAT = "6"  # the storage format: schema and record layout. A generation of another format is rebuilt.
 ANALYZER = f"coi-dutch-{ANALYSIS_VERSION}"  # the analysis the text fields were indexed with
 CURRENT, NEXT = "CURRENT", "NEXT"
 LOCK_NAME = ".coi-index.lock"
@@ -69,6 +69,7 @@ def schema() -> Any:
         path=ID(stored=True),
         content_hash=STORED(),
         passages=STORED(),  # on a document record: how many passages it has (for `coi check`)
+        phash=STORED(),  # on a passage record: a digest of what it says (alerts report a passage once per text)
         data=STORED(),
         meta=STORED(),  # on a document record: the fields a hit shows (doc_meta)
         text=TEXT(analyzer=dutch, phrase=True),
@@ -187,7 +188,13 @@ def exists(index_dir: Path) -> bool:
 
 
 def open_generation(index_dir: Path, gen: Generation) -> Any:
-    return _lazy_whoosh().open_dir(str(index_dir), indexname=gen.name)
+    """Open a generation; FileNotFoundError when its files are gone (a rebuild switched and removed them after
+    the caller read CURRENT: read it again)."""
+    windex = _lazy_whoosh()
+    try:
+        return windex.open_dir(str(index_dir), indexname=gen.name)
+    except windex.EmptyIndexError as exc:
+        raise FileNotFoundError(f"{index_dir}: generation {gen.name} is gone ({exc})") from None
 
 
 def create_generation(index_dir: Path, gen: Generation) -> Any:
@@ -315,7 +322,7 @@ def index_records(doc: Document, key: str, digest: str) -> list[dict[str, Any]]:
                 "footnotes": [{"n": f.n, "text": f.text, "urls": list(f.urls)} for f in cited]}
         countries = p.countries or doc.countries
         records.append({
-            "kind": "passage", "id": p.id, "doc_id": doc.doc_id, "path": key,
+            "kind": "passage", "id": p.id, "doc_id": doc.doc_id, "path": key, "phash": passage_digest(p, cited),
             "data": json.dumps(data, ensure_ascii=False),
             "text": p.text, "heading": p.heading or "",
             "notes": "\n".join(f.text for f in cited), "rev": p.text,
@@ -330,6 +337,15 @@ def index_records(doc: Document, key: str, digest: str) -> list[dict[str, Any]]:
         "day": _day(doc),
     })
     return records
+
+
+def passage_digest(p: Passage, cited: list[Footnote] | tuple[Footnote, ...]) -> str:
+    """What a passage says, as a short digest: its heading, text and the footnotes it cites (not its tags, pages
+    or position, which change without the passage saying anything new)."""
+    import hashlib
+
+    h = hashlib.sha256("\0".join([p.heading or "", p.text] + [f"{f.n} {f.text}" for f in cited]).encode())
+    return h.hexdigest()[:20]
 
 
 def document_from_record(fields: dict[str, Any]) -> Document:
