@@ -189,7 +189,8 @@ def _index_dir() -> Path:
 @click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True,
               help="Seconds to wait for another running `coi index` before giving up (exit code 3).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def index_cmd(paths: tuple[Path, ...], full: bool, wait: float, as_json: bool) -> None:
+@click.option("--no-alerts", is_flag=True, help="Do not run the saved alerts (`coi alert`) after indexing.")
+def index_cmd(paths: tuple[Path, ...], full: bool, wait: float, as_json: bool, no_alerts: bool) -> None:
     """Bring the index up to date with the corpus (default ./corpus): add new and changed documents, drop
     removed ones, skip unchanged ones. Safe to run from cron.
 
@@ -222,8 +223,17 @@ def index_cmd(paths: tuple[Path, ...], full: bool, wait: float, as_json: bool) -
         click.echo(f"warning: {warning}", err=True)
     for failure in summary.failed:
         click.echo(f"failed: {failure.path}: {failure.error}", err=True)
+    runs = []
+    if not no_alerts and (_index_dir() / "alerts.toml").exists():
+        from coi.alerts import run_alerts
+        from coi.cli_alerts import format_run
+
+        runs = run_alerts(_index_dir(), only_if_changed=True)
+        if not as_json:
+            for run in runs:
+                click.echo(format_run(run))
     if as_json:
-        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
+        click.echo(json.dumps(summary.as_dict() | {"alerts": [r.as_dict() for r in runs]}, ensure_ascii=False))
     else:
         click.echo(summary.line())
     if summary.failed:
@@ -462,3 +472,8 @@ def cite_cmd(ids: tuple[str, ...], fmt: str, style: str, quote: bool) -> None:
     from coi.search import citations
 
     click.echo(render(citations(_index_dir(), list(ids)), fmt, style, quote))
+
+
+from coi.cli_alerts import alert_group  # noqa: E402  (it builds on the options above)
+
+cli.add_command(alert_group)

@@ -478,6 +478,36 @@ class Searcher:
         )
 
 
+    def alert_matches(self, text: str, filters: Filters) -> list[tuple[int, str, str]]:
+        """Every passage a saved search matches (strictly: no closest passages), as (document number, passage id,
+        digest of its text): what an alert compares with what it reported before."""
+        q = parse_query(text, self.searcher.schema, self.reader)
+        allowed = self.allowed_mask(filters)
+        if isinstance(q, Q.Every):
+            matched = allowed
+        else:
+            matched = allowed & evaluate.Evaluation(self.searcher, self.mask("kind", "passage")).mask(q)
+        return [(d, *self._identity(d)) for d in members(matched)]
+
+    def _identity(self, docnum: int) -> tuple[str, str]:
+        """A passage's id and text digest (cached: alerts that match the same passages read them once)."""
+        cache = self.__dict__.setdefault("_identities", {})
+        if docnum not in cache:
+            fields = self.searcher.stored_fields(docnum)
+            cache[docnum] = (str(fields["id"]), str(fields.get("phash", "")))
+        found: tuple[str, str] = cache[docnum]
+        return found
+
+    def hit_for(self, docnum: int, text: str) -> Hit:
+        """The hit a search for `text` shows for one passage (its snippet marks the query's words)."""
+        cache = self.__dict__.setdefault("_query_words", {})
+        if text not in cache:
+            q = parse_query(text, self.searcher.schema, self.reader)
+            cache[text] = frozenset(self.searcher.schema["text"].from_bytes(t) for f, t in
+                                    q.existing_terms(self.reader, phrases=True, expand=True) if f == "text")
+        return self._hit(docnum, 0.0, cache[text])
+
+
 class _MarkFormatter(highlight.Formatter):
     between = " … "
 

@@ -178,6 +178,15 @@ def current(index_dir: Path) -> Generation:
     return gen
 
 
+def stamp(index_dir: Path) -> str:
+    """Names the committed state of the index (its generation and whoosh's commit number): equal stamps, equal
+    contents. Cheap (a directory listing), so a run with nothing to do can tell that nothing changed."""
+    gen = current(index_dir)
+    numbers = [int(m.group(1)) for p in index_dir.iterdir()
+               if (m := re.fullmatch(rf"_{re.escape(gen.name)}_(\d+)\.toc", p.name))]
+    return f"{gen.name}:{max(numbers, default=0)}"
+
+
 def exists(index_dir: Path) -> bool:
     """Whether there is a complete index this version of coi can search."""
     try:
@@ -340,11 +349,12 @@ def index_records(doc: Document, key: str, digest: str) -> list[dict[str, Any]]:
 
 
 def passage_digest(p: Passage, cited: list[Footnote] | tuple[Footnote, ...]) -> str:
-    """What a passage says, as a short digest: its heading, text and the footnotes it cites (not its tags, pages
-    or position, which change without the passage saying anything new)."""
+    """What a passage says, as a short digest: its text and the footnotes it cites (not its heading, which for an
+    answer is its question, nor its tags, pages or position: they change without the passage saying anything
+    new)."""
     import hashlib
 
-    h = hashlib.sha256("\0".join([p.heading or "", p.text] + [f"{f.n} {f.text}" for f in cited]).encode())
+    h = hashlib.sha256("\0".join([p.text] + [f"{f.n} {f.text}" for f in cited]).encode())
     return h.hexdigest()[:20]
 
 

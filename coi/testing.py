@@ -33,6 +33,8 @@ def generate_corpus(seed_dir: Path, out: Path, copies: int, seed: int = 7, first
         number = str(first + i)
         if ident:
             text = re.sub(rf"\b{ident}\b", number, text)
+        else:  # a letter without a number of its own: a line that makes each copy a document of its own
+            text = text.rstrip("\n") + f"\n\nDeze brief heeft volgnummer {number}.\n"
         for word, options in _SWAPS:
             text = text.replace(word, rng.choice(options))
         text = re.sub(r"\b(20[12]\d)\b", lambda m: str(int(m.group(1)) - rng.randint(0, 3)), text, count=3)
