@@ -233,6 +233,10 @@ def _must_exist(paths: tuple[Path, ...] | list[Path]) -> None:
             raise CoiUsageError(f"{path}: no such file or directory")
 
 
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
 def _index_dir() -> Path:
     return Path(click.get_current_context().obj["index"])
 
@@ -429,7 +433,7 @@ def show_cmd(ctx: click.Context, ident: str, context: int, markdown: bool, as_js
             from coi.cite import citation_text
 
             text = citation_text(found["doc"], found["passage"]) + "\n\n" + text
-    if sys.stdout.isatty() and not no_pager:
+    if _stdout_is_terminal() and not no_pager:
         click.echo_via_pager(text + "\n", color=use_color(sys.stdout))
     else:
         click.echo(text)
