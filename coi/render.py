@@ -225,7 +225,7 @@ class Bar:
 
 
 def year_chart(counts: dict[str, int], href: Iterable[tuple[str, str]], height: int = 80,
-               bar: int = 18, gap: int = 4) -> Markup:
+               width: int = 260) -> Markup:
     """Matches per year as a small SVG bar chart made on the server (no script, no chart library); each bar is a
     link (`href`: year -> address) and says its count in a tooltip. Years without matches between the first and
     the last are drawn empty, so that a gap in time reads as one."""
@@ -234,15 +234,19 @@ def year_chart(counts: dict[str, int], href: Iterable[tuple[str, str]], height: 
         return Markup("")
     links = dict(href)
     top = max(counts.values())
+    span = range(years[0], years[-1] + 1)
+    step = max(3, min(30, width // len(span)))  # room per year: a 4-digit label needs about 26 pixels
+    bar = step - max(1, step // 5)
+    every = 1 if step >= 26 else 5  # fewer labels, as 'YY, when they would overlap
     label_h = 14
     bars: list[Bar] = []
-    for i, year in enumerate(range(years[0], years[-1] + 1)):
+    for i, year in enumerate(span):
         n = counts.get(str(year), 0)
         h = round(height * n / top) if n else 0
-        bars.append(Bar(str(year), n, i * (bar + gap), height - h, h, links.get(str(year), "")))
-    width = len(bars) * (bar + gap)
+        bars.append(Bar(str(year), n, i * step, height - h, h, links.get(str(year), "")))
+    total = len(bars) * step
     parts = [Markup('<svg class="chart" role="img" xmlns="http://www.w3.org/2000/svg" width="{0}" height="{1}" '
-                    'viewBox="0 0 {0} {1}"><title>{2}</title>').format(width, height + label_h,
+                    'viewBox="0 0 {0} {1}"><title>{2}</title>').format(total, height + label_h,
                                                                       "matches per year")]
     for b in bars:
         rect = Markup('<rect x="{0}" y="{1}" width="{2}" height="{3}"><title>{4}: {5}</title></rect>').format(
@@ -250,9 +254,9 @@ def year_chart(counts: dict[str, int], href: Iterable[tuple[str, str]], height: 
         if b.count and b.href:
             rect = Markup('<a href="{0}">{1}</a>').format(b.href, rect)
         parts.append(rect)
-        if len(bars) <= 12 or int(b.label) % 5 == 0 or b is bars[0] or b is bars[-1]:
+        if int(b.label) % every == 0:
             parts.append(Markup('<text x="{0}" y="{1}" font-size="9" text-anchor="middle">{2}</text>').format(
-                b.x + bar // 2, height + label_h - 2, b.label[-2:] if len(bars) > 12 else b.label))
+                b.x + bar / 2, height + label_h - 2, b.label if every == 1 else "\u2019" + b.label[-2:]))
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)
 

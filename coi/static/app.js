@@ -5,7 +5,7 @@
 document.addEventListener("DOMContentLoaded", () => {
   const current = document.querySelector("[data-current]");
   if (current && !window.location.hash) {
-    current.scrollIntoView({block: "center"});
+    current.scrollIntoView({block: "start"});
   }
   const button = document.getElementById("copy-citation");
   if (!button) {
