@@ -133,7 +133,8 @@ class CoiGroup(click.Group):
 
 @click.group(cls=CoiGroup)
 @click.option("--index", "index_dir", type=click.Path(path_type=Path), envvar="COI_INDEX",
-              default="index", show_default=True, help="Index directory (default: $COI_INDEX, else ./index).")
+              default="index", help="Index directory, before or after the command (default: $COI_INDEX, else "
+                                    "./index).")
 @click.version_option(__version__, prog_name="coi")
 @click.pass_context
 def cli(ctx: click.Context, index_dir: Path) -> None:
