@@ -34,6 +34,14 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
+def page_note(total: int, page: int, limit: int, shown: int) -> str | None:
+    """What to say when a page past the end was asked for (the CLI and the page say the same)."""
+    if shown or not total or page <= 1:
+        return None
+    pages = -(-total // limit)
+    return f"Page {page} is past the end: {plural(total, 'passage')} fill {plural(pages, 'page')}."
+
+
 def use_color(stream: TextIO) -> bool:
     """Colour and bold only for a terminal, and never when NO_COLOR is set (https://no-color.org) or TERM=dumb."""
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":

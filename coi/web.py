@@ -299,11 +299,7 @@ def create_app(index_dir: Path) -> Flask:
             return render_template("search.html", params=params, result=None, facets=[], chart="",
                                    overview={k: every[k] for k in FACETS}, note=None)
         result = run_search(library, params)
-        note = None
-        if not result.hits and result.total and params.page > 1:
-            pages = -(-result.total // params.limit)
-            note = (f"Page {params.page} is past the end: {render.plural(result.total, 'passage')} "
-                    f"fill {render.plural(pages, 'page')}.")
+        note = render.page_note(result.total, params.page, params.limit, len(result.hits))
         chart = render.year_chart(result.facets.get("year", {}),
                                   ((y, params.year_href(y)) for y in result.facets.get("year", {})))
         return render_template("search.html", params=params, result=result, facets=facet_panel(params, result),
