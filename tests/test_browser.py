@@ -1,7 +1,7 @@
 """`coi serve` in a real browser: waitress on a free loopback port, driven through headless Chromium (selenium).
 
 Each step saves a screenshot under the test's tmp folder; with COI_SCREENSHOTS=DIR the search page, the passage
-view and the citation box are also written to DIR (docs/screenshots in the repository holds such a set)."""
+view, the citation box and the hostile document are also written to DIR (docs/screenshots in the repository holds such a set)."""
 
 from __future__ import annotations
 
@@ -170,7 +170,7 @@ def test_a_hostile_corpus_runs_nothing(tmp_path, serve, browser) -> None:
                       ("hostile-search", "/?q=persvrijheid+OR+verslag+OR+mensenrechten")):
         browser.get(base + url)
         no_dialog(browser)
-        steps.shot(name)
+        steps.shot(name, keep=name == "hostile-document")
         assert browser.execute_script("return document.scripts.length") == 1  # our own /static/app.js
         assert not browser.find_elements(By.TAG_NAME, "img")
         # every link, the chart's SVG ones too, as the browser resolved it: this server or https, nothing else
