@@ -1,7 +1,8 @@
 """`coi serve` in a real browser: waitress on a free loopback port, driven through headless Chromium (selenium).
 
 Each step saves a screenshot under the test's tmp folder; with COI_SCREENSHOTS=DIR the search page, the passage
-view, the citation box and the hostile document are also written to DIR (docs/screenshots in the repository holds such a set)."""
+view, the citation box and the hostile document are also written to DIR (docs/screenshots in the repository
+holds such a set)."""
 
 from __future__ import annotations
 
