@@ -6,18 +6,17 @@ holds such a set)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from coi import web
 from coi.index import index_corpus
-from tests.web_corpus import HOSTILE_ID, demo_index, hostile_index
+from tests.web_corpus import HOSTILE_ID, demo_index, hostile_index, running
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -29,19 +28,8 @@ pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER),
 @pytest.fixture
 def serve() -> Iterator[Any]:
     """Start waitress with the app for an index on a free loopback port; returns its base URL."""
-    from waitress.server import create_server
-
-    servers: list[Any] = []
-
-    def start(index: Path) -> str:
-        server = create_server(web.create_app(index), host="127.0.0.1", port=0, threads=2)
-        threading.Thread(target=server.run, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.effective_port}"
-
-    yield start
-    for server in servers:
-        server.close()
+    with contextlib.ExitStack() as stack:
+        yield lambda index: stack.enter_context(running(index))
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from coi.cli import cli
 from coi.render import footnote_html, snippet_html, year_chart
 from coi.search import Hit, SearchResult
 from tests.conftest import CORPUS
-from tests.web_corpus import HOSTILE_ID, demo_index, hostile_index
+from tests.web_corpus import HOSTILE_ID, demo_index, hostile_index, running
 
 PASSAGE = "ah-tk-20212022-2054#antwoord-9"
 
@@ -373,26 +373,16 @@ def test_the_checker_of_active_content_catches_it(bad) -> None:
 
 
 def test_concurrent_requests_share_one_searcher(index) -> None:
-    import threading
     from concurrent.futures import ThreadPoolExecutor
 
-    from waitress.server import create_server
-
-    server = create_server(web.create_app(index), host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    base = f"http://127.0.0.1:{server.effective_port}"
-
-    def get(url: str) -> str:
+    def get(base: str, url: str) -> str:
         with urllib.request.urlopen(base + url, timeout=30) as response:
             return response.read().decode("utf-8")
 
     urls = ["/api/search?q=Isayev", "/api/search?q=Azerbeidzjan&limit=5", f"/p/{PASSAGE.replace('#', '%23')}",
             "/d/kst-21501-02-2375"] * 8
-    try:
-        with ThreadPoolExecutor(8) as pool:
-            pages = list(pool.map(get, urls))
-    finally:
-        server.close()
+    with running(index, threads=4) as base, ThreadPoolExecutor(8) as pool:
+        pages = list(pool.map(lambda url: get(base, url), urls))
     assert all(json.loads(p)["total"] == 8 for p in pages[0::4])
     # the same hits in the same order every time (snippets are left out: whoosh breaks ties between equally good
     # fragments by object address, so they may differ between any two searches, concurrent or not)

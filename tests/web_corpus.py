@@ -3,7 +3,10 @@ javascript: URLs in the text, the footnotes and the metadata), which must be sho
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from coi.index import index_corpus
@@ -46,3 +49,30 @@ def hostile_index(root: Path) -> Path:
     index = root / "index"
     index_corpus(index, [corpus])
     return index
+
+
+@contextlib.contextmanager
+def running(index: Path, threads: int = 2) -> Iterator[str]:
+    """The app for `index` served by waitress on a free loopback port, in a thread; yields its base URL."""
+    from waitress.server import create_server
+
+    from coi import web
+
+    server = create_server(web.create_app(index), host="127.0.0.1", port=0, threads=threads)
+    stopping = threading.Event()
+
+    def run() -> None:
+        try:
+            server.run()
+        except OSError:  # closing the sockets under waitress's select loop is how it is stopped from outside
+            if not stopping.is_set():
+                raise
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        stopping.set()
+        server.close()
+        thread.join(timeout=5)
