@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 HOST, PORT, THREADS = "127.0.0.1", 8765, 4
 LIMITS = (1, 100)  # hits per page a request may ask for
 MAX_PAGE = 1000
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 # facet (as the search reports it) -> the request parameter that filters on it, as the CLI's option is named
 FACET_PARAMS = {"doc_type": "type", "topic": "topic", "country": "country", "source": "source"}

@@ -389,3 +389,10 @@ def test_concurrent_requests_share_one_searcher(index) -> None:
     assert len({tuple((h["id"], h["score"]) for h in json.loads(p)["hits"]) for p in pages[1::4]}) == 1
     assert len({p for p in pages[2::4]}) == 1
     assert all("alinea 10" in p for p in pages[3::4])
+
+
+def test_static_files_load_nothing_from_elsewhere() -> None:
+    static = Path(web.__file__).parent / "static"
+    for path in static.iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"https?://|@import|url\(|fetch\(|XMLHttpRequest|eval\(|innerHTML", text), path
