@@ -179,6 +179,7 @@ class FacetValue:
     count: int | None
     state: str
     href: str
+    label: str = ""  # as people write it ("LHBTIQ+", "Armenië"); the value where the vocabulary has none
 
 
 @dataclass(frozen=True)
@@ -188,15 +189,17 @@ class Facet:
     values: tuple[FacetValue, ...]
 
 
-def facet_panel(params: SearchParams, result: SearchResult) -> list[Facet]:
+def facet_panel(params: SearchParams, result: SearchResult, labels: dict[str, str] | None = None) -> list[Facet]:
     """The facets with counts over every match; values filtered out of the result are listed too, without a
-    count, so that a click can take the exclusion back."""
+    count, so that a click can take the exclusion back. `labels`: topic and country keys -> their labels."""
+    labels = labels or {}
     panel = []
     for name, param in FACET_PARAMS.items():
         counts = result.facets.get(name, {})
-        values = [FacetValue(v, n, params.state(param, v), params.toggle(param, v)) for v, n in counts.items()]
-        values += [FacetValue(v, None, "out", params.toggle(param, v)) for v in params.exclude.get(param, ())
-                   if v not in counts]
+        values = [FacetValue(v, n, params.state(param, v), params.toggle(param, v), labels.get(v, v))
+                  for v, n in counts.items()]
+        values += [FacetValue(v, None, "out", params.toggle(param, v), labels.get(v, v))
+                   for v in params.exclude.get(param, ()) if v not in counts]
         if values:
             panel.append(Facet(name, FACET_LABELS[name], tuple(values)))
     return panel
@@ -242,6 +245,7 @@ def create_app(index_dir: Path) -> Flask:
     from werkzeug.exceptions import HTTPException
 
     library = Library(index_dir)
+    labels = vocabulary_labels()
     here = Path(__file__).parent
     app = Flask("coi", template_folder=str(here / "templates"), static_folder=str(here / "static"))
     app.config["library"] = library
@@ -302,7 +306,7 @@ def create_app(index_dir: Path) -> Flask:
         note = render.page_note(result.total, params.page, params.limit, len(result.hits))
         chart = render.year_chart(result.facets.get("year", {}),
                                   ((y, params.year_href(y)) for y in result.facets.get("year", {})))
-        return render_template("search.html", params=params, result=result, facets=facet_panel(params, result),
+        return render_template("search.html", params=params, result=result, facets=facet_panel(params, result, labels),
                                chart=chart, note=note, overview=None,
                                hits=[(h, getattr(h, "match", "all"), tuple(getattr(h, "missing", ()) or ()))
                                      for h in result.hits])
@@ -352,6 +356,14 @@ def create_app(index_dir: Path) -> Flask:
         return response
 
     return app
+
+
+def vocabulary_labels(corpus: Path = Path("corpus")) -> dict[str, str]:
+    """Topic and country keys with their labels, from the vocabulary `coi search` resolves filters with (the
+    shipped one, extended by the corpus's vocabulary.toml)."""
+    from coi.tag import corpus_vocabulary
+
+    return {e.key: e.label for e in corpus_vocabulary([corpus]).entries.values()}
 
 
 def run_search(library: Library, params: SearchParams) -> SearchResult:

@@ -21,6 +21,7 @@ from coi import web
 from coi.cli import cli
 from coi.render import footnote_html, snippet_html, year_chart
 from coi.search import Hit, SearchResult
+from coi.tag import load_vocabulary
 from tests.conftest import CORPUS
 from tests.web_corpus import HOSTILE_ID, demo_index, hostile_index, running
 
@@ -121,9 +122,16 @@ def test_facet_click_filters_click_again_excludes_third_click_clears(client) -> 
     excluded = page(client, link)
     assert "1–4 of 4 passages" in excluded  # the other four
     # the excluded value stays in the panel, struck through and without a count, to take the exclusion back
-    item = re.search(r'<li class="out"><a href="([^"]+)" data-value="detentie"[^>]*>\s*<s>detentie</s></a>\s*</li>',
+    item = re.search(r'<li class="out"><a href="([^"]+)" data-value="detentie"[^>]*>\s*<s>([^<]+)</s></a>\s*</li>',
                      excluded)
     assert item and item.group(1) == "/?q=Isayev"
+    assert item.group(2) == load_vocabulary().entries["detentie"].label  # shown by its label, filtered by its key
+
+
+def test_facets_show_vocabulary_labels(client) -> None:
+    html = page(client, "/?q=LHBTIQ")
+    assert re.search(r'data-value="lhbtiq"\s+title="[^"]+">LHBTIQ\+</a>', html)
+    assert re.search(r'data-value="azerbeidzjan"\s+title="[^"]+">Azerbeidzjan</a>', html)
 
 
 def test_filters_dates_sort_and_pages_match_the_cli(client, index) -> None:
