@@ -132,6 +132,7 @@ def test_facets_show_vocabulary_labels(client) -> None:
     html = page(client, "/?q=LHBTIQ")
     assert re.search(r'data-value="lhbtiq"\s+title="[^"]+">LHBTIQ\+</a>', html)
     assert re.search(r'data-value="azerbeidzjan"\s+title="[^"]+">Azerbeidzjan</a>', html)
+    assert re.search(r'<p class="tags">[^<]*LHBTIQ\+ · [^<]*Azerbeidzjan</p>', html)
 
 
 def test_filters_dates_sort_and_pages_match_the_cli(client, index) -> None:
