@@ -16,6 +16,8 @@ demo: $(STAMP)
 	$(BIN)/coi index corpus
 	$(BIN)/coi search 'LHBTIQ bescherming autoriteiten' --limit 3
 	$(BIN)/coi search 'politieke gevangenen' --type kamervragen --from 2020 --limit 2
+	@echo
+	@echo "To search and read in a browser: $(BIN)/coi serve   (then open http://127.0.0.1:8765/; Ctrl-C stops it)"
 
 test: lint
 	$(BIN)/python -m pytest -q -m "not slow"

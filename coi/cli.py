@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import click
 from coi import __version__
 from coi.errors import CoiError
 from coi.model import Document, document_to_dict
+from coi.render import plural
 
 # heavy modules (whoosh, pdfplumber) are imported inside the commands that need them: `coi --help` and
 # `coi search` start fast.
@@ -42,20 +44,71 @@ def _click_error(error: CoiError) -> CoiClickError:
 
 
 def _one_line(error: click.UsageError) -> CoiUsageError:
-    """click's usage errors without the usage text around them: one line, exit code 2."""
-    where = f"{error.ctx.command_path}: " if error.ctx and error.ctx.parent else ""
-    return CoiUsageError(f"{where}{error.format_message()} (see --help)")
+    """click's usage errors without the usage text around them: one line with the command's help hint, exit 2."""
+    path = error.ctx.command_path if error.ctx else "coi"
+    where = f"{path}: " if error.ctx and error.ctx.parent else ""
+    return CoiUsageError(f"{where}{error.format_message()} (see `{path} --help`)")
+
+
+# An option whose help begins "With --cite: …" does something only together with --cite; given alone it is
+# refused, so that the help text and the behaviour cannot disagree.
+_REQUIRES = re.compile(r"^With (--[\w-]+)")
+
+
+def _set_index(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.find_root().ensure_object(dict)["index"] = value
+
+
+# `--index DIR` after the command too (`coi search x --index DIR`): every command takes it and it wins over the
+# one before the command, as the later of two settings does.
+INDEX_AFTER = click.Option(["--index", "index_dir"], type=click.Path(path_type=Path), expose_value=False,
+                           callback=_set_index, is_eager=True,
+                           help="Index directory (also before the command; default: $COI_INDEX, else ./index).")
+
+
+def refuse_idle_options(ctx: click.Context) -> None:
+    """Options given on the command line that do nothing without another option: a usage error naming both."""
+    params = {p.name: p for p in ctx.command.params}
+    for param in ctx.command.params:
+        help_text = getattr(param, "help", None) or ""
+        needs = _REQUIRES.match(help_text)
+        if not needs or ctx.get_parameter_source(param.name or "") != click.core.ParameterSource.COMMANDLINE:
+            continue
+        other = next((p for p in params.values() if isinstance(p, click.Option) and needs.group(1) in p.opts),
+                     None)
+        if other is not None and not ctx.params.get(other.name or ""):
+            given = "/".join(getattr(param, "opts", []))
+            raise CoiUsageError(f"{ctx.command_path}: {given} does nothing without {needs.group(1)} "
+                                f"(see `{ctx.command_path} --help`)")
+
+
+class CoiCommand(click.Command):
+    """A command that refuses options which would do nothing (see refuse_idle_options)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        refuse_idle_options(ctx)
+        return super().invoke(ctx)
 
 
 class CoiGroup(click.Group):
     """Every command runs inside one error boundary: no traceback reaches a user (COI_DEBUG=1 shows it)."""
 
+    command_class = CoiCommand
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        cmd.params.append(INDEX_AFTER)
+        super().add_command(cmd, name)
+
     def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
                      **extra: Any) -> click.Context:
         try:
-            return super().make_context(info_name, args, parent, **extra)
+            ctx = super().make_context(info_name, args, parent, **extra)
         except click.UsageError as exc:
             raise _one_line(exc) from None
+        if os.environ.get("NO_COLOR"):  # https://no-color.org: click.echo then strips every style
+            ctx.color = False
+        return ctx
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -80,7 +133,8 @@ class CoiGroup(click.Group):
 
 @click.group(cls=CoiGroup)
 @click.option("--index", "index_dir", type=click.Path(path_type=Path), envvar="COI_INDEX",
-              default="index", show_default=True, help="Index directory (default: $COI_INDEX, else ./index).")
+              default="index", help="Index directory, before or after the command (default: $COI_INDEX, else "
+                                    "./index).")
 @click.version_option(__version__, prog_name="coi")
 @click.pass_context
 def cli(ctx: click.Context, index_dir: Path) -> None:
@@ -115,7 +169,8 @@ def format_listing(doc: Document) -> str:
         out.append(f"  {person.role}: {' '.join(b for b in bits if b)}")
     if doc.countries:
         out.append(f"  countries: {', '.join(doc.countries)}")
-    out.append(f"  {len(doc.passages)} passages, {len(doc.footnotes)} footnotes, {len(doc.references)} references")
+    out.append("  " + ", ".join([plural(len(doc.passages), "passage"), plural(len(doc.footnotes), "footnote"),
+                                  plural(len(doc.references), "reference")]))
     out.append("")
     for p in doc.passages:
         notes = f"  [{', '.join(map(str, p.footnotes))}]" if p.footnotes else ""
@@ -161,8 +216,8 @@ def parse_cmd(files: tuple[Path, ...], as_json: bool, summary: bool) -> None:
         elif summary:
             click.echo(f"{path.name}: {doc.doc_id} {doc.doc_type.value} "
                        f"{doc.date.isoformat() if doc.date else 'z.d.'} "
-                       f"{len(doc.passages)} passages, {len(doc.footnotes)} footnotes, "
-                       f"{len(doc.references)} references")
+                       f"{plural(len(doc.passages), 'passage')}, {plural(len(doc.footnotes), 'footnote')}, "
+                       f"{plural(len(doc.references), 'reference')}")
         else:
             click.echo(format_listing(doc))
     if failed:
@@ -177,6 +232,10 @@ def _must_exist(paths: tuple[Path, ...] | list[Path]) -> None:
     for path in paths:
         if not os.path.lexists(path):
             raise CoiUsageError(f"{path}: no such file or directory")
+
+
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
 
 
 def _index_dir() -> Path:
@@ -350,30 +409,45 @@ def format_result(result: Any, bold: bool) -> str:
 
 @cli.command("show")
 @click.argument("ident", metavar="ID")
+@click.option("--context", type=click.IntRange(min=0), default=1, show_default=True,
+              help="With an ID#ANCHOR: passages shown before and after it.")
+@click.option("--markdown", is_flag=True, help="Print as Markdown (for a memo or a decision).")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-def show_cmd(ident: str, as_json: bool) -> None:
-    """Show one passage (doc_id#anchor) with its footnotes, or a whole document by its doc_id.
+@click.option("--no-pager", is_flag=True, help="Print straight to the terminal, without a pager.")
+@click.pass_context
+def show_cmd(ctx: click.Context, ident: str, context: int, markdown: bool, as_json: bool, no_pager: bool) -> None:
+    """Read a whole document by its doc_id, or one passage (doc_id#anchor) in context, with the footnotes and
+    their URLs; wrapped to the terminal and, on a terminal, shown through a pager.
 
-    Example: coi show ah-tk-20212022-2054#antwoord-4
+    Example: coi show 'ah-tk-20212022-2054#antwoord-4'
     """
-    from coi.cite import citation_text
     from coi.model import document_from_dict
-    from coi.search import lookup
+    from coi.render import Style, document_markdown, document_text, terminal_width, use_color
+    from coi.search import Searcher
 
-    found = lookup(_index_dir(), ident)
-    if as_json:
-        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
-    elif "document" in found:
-        click.echo(format_listing(document_from_dict(found["document"])))
+    if as_json and markdown:
+        raise CoiUsageError("give --json or --markdown, not both")
+    if "#" not in ident and ctx.get_parameter_source("context") == click.core.ParameterSource.COMMANDLINE:
+        raise CoiUsageError("--context shows passages around one passage: give an ID#ANCHOR with it")
+    with Searcher(_index_dir()) as s:
+        found = s.lookup(ident)
+        if as_json:  # the shape `coi show --json` always had
+            click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+            return
+        doc_id, _, anchor = ident.partition("#")
+        doc = document_from_dict(s.lookup(doc_id)["document"])
+    if markdown:
+        text = document_markdown(doc, anchor or None)
     else:
-        p, doc = found["passage"], found["doc"]
-        click.echo(citation_text(doc, p))
-        if p.get("heading"):
-            click.echo(f"[{p['heading']}]")
-        click.echo("")
-        click.echo(p["text"])
-        for f in found["footnotes"]:
-            click.echo(f"\n  {f['n']}. {f['text']}")
+        text = document_text(doc, terminal_width(), Style(use_color(sys.stdout)), anchor or None, context)
+        if anchor:
+            from coi.cite import citation_text
+
+            text = citation_text(found["doc"], found["passage"]) + "\n\n" + text
+    if _stdout_is_terminal() and not no_pager:
+        click.echo_via_pager(text + "\n", color=use_color(sys.stdout))
+    else:
+        click.echo(text)
 
 
 @cli.command("stats")
@@ -389,7 +463,7 @@ def stats_cmd(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{data['documents']} documents, {data['passages']} passages")
+    click.echo(f"{plural(data['documents'], 'document')}, {plural(data['passages'], 'passage')}")
     for key in ("documents_per_type", "passages_per_type", "topic", "country", "year"):
         if data[key]:
             click.echo(f"  {key.replace('_', ' ')}: " + ", ".join(f"{k} ({v})" for k, v in data[key].items()))
@@ -448,10 +522,10 @@ def check_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
     else:
         for problem in report.problems:
             click.echo(f"problem: {problem}")
-        verdict = f"{len(report.problems)} problem(s); run `coi index --full` to repair" if report.problems \
-            else "sound"
-        click.echo(f"{report.documents} documents, {report.passages} passages in {report.segments} segment(s): "
-                   f"{verdict}")
+        verdict = f"{plural(len(report.problems), 'problem')}; run `coi index --full` to repair" \
+            if report.problems else "sound"
+        click.echo(f"{plural(report.documents, 'document')}, {plural(report.passages, 'passage')} in "
+                   f"{plural(report.segments, 'segment')}: {verdict}")
     if report.problems:
         sys.exit(1)
 
@@ -472,6 +546,33 @@ def cite_cmd(ids: tuple[str, ...], fmt: str, style: str, quote: bool) -> None:
     from coi.search import citations
 
     click.echo(render(citations(_index_dir(), list(ids)), fmt, style, quote))
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 shares the page with your network.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--threads", type=click.IntRange(min=1), default=4, show_default=True,
+              help="Requests handled at once.")
+def serve_cmd(host: str, port: int, threads: int) -> None:
+    """Serve a read-only search page over the index (waitress): search with facets, each passage in its whole
+    document at /p/ID, documents at /d/DOC_ID, citations to copy or download, /api/search (= search --json).
+    The page follows the index as `coi index` updates it. Stop with Ctrl-C.
+
+    Example: coi serve --port 8080
+    """
+    from coi.web import serve
+
+    def ready(url: str) -> None:
+        click.echo(f"coi: serving {_index_dir()} at {url} (Ctrl-C to stop)", err=True)
+
+    try:
+        serve(_index_dir(), host, port, threads, ready=ready)
+    except OSError as exc:  # the port is taken, or the address is not ours
+        raise CoiUsageError(f"--host {host} --port {port}: cannot listen there ({exc.strerror or exc})") from None
+    except KeyboardInterrupt:
+        click.echo("coi: stopped", err=True)
 
 
 from coi.cli_alerts import alert_group  # noqa: E402  (it builds on the options above)

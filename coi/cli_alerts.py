@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from coi.cli import _filter_options, _index_dir
+from coi.cli import CoiGroup, _filter_options, _index_dir
 
 
 def format_run(run: object) -> str:
@@ -30,7 +30,7 @@ def format_run(run: object) -> str:
     return "\n".join(out)
 
 
-@click.group("alert")
+@click.group("alert", cls=CoiGroup)
 def alert_group() -> None:
     """Saved searches that report new and changed passages after each `coi index`, with an Atom feed each.
 

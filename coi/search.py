@@ -26,7 +26,7 @@ from coi.analysis import MIN_PART, fold, stem_word
 from coi.engine import evaluate
 from coi.engine.evaluate import members, to_mask
 from coi.engine.readers import ColumnLookup, column_values, matched_tokens
-from coi.errors import UsageError
+from coi.errors import CoiError, UsageError
 
 # A document's title is not a passage's text: searched by default it would make every passage of a document
 # match its words; filters (--type, --source, dates) narrow by document instead.
@@ -254,6 +254,15 @@ class Searcher:
 
     def close(self) -> None:
         self.searcher.close()
+
+    def changed(self) -> bool:
+        """Whether the index moved on since this searcher opened: another generation is CURRENT, or the current
+        one committed a newer TOC (a long-lived searcher, as `coi serve` keeps, then reopens)."""
+        try:
+            gen = store.read_pointer(self.index_dir, store.CURRENT)
+            return gen is None or gen.name != self.ix.indexname or not self.searcher.up_to_date()
+        except (OSError, CoiError):
+            return True
 
     def __enter__(self) -> Searcher:
         return self

@@ -37,7 +37,7 @@ CASES = [
     (["search", "x", "--cite", "docx"], 2, "'docx' is not one of"),
     (["search", "x", "--cite", "text", "-o", "{tmp}/geen-map/bijlage.md"], 2,
      "-o {tmp}/geen-map/bijlage.md: the folder {tmp}/geen-map does not exist"),
-    (["search", "x", "-o", "{tmp}/bijlage.md"], 2, "-o/--output writes a citation export: give --cite"),
+    (["search", "x", "-o", "{tmp}/bijlage.md"], 2, "-o/--output does nothing without --cite"),
     (["show"], 2, "Missing argument 'ID'"),
     (["show", "kst-1-1#alinea-1"], 1, "the index does not exist"),
     (["cite"], 2, "Missing argument 'ID...'"),

@@ -189,7 +189,7 @@ def test_check_names_what_is_wrong_and_full_repairs_it(tmp_path, corpus) -> None
     assert f"problem: changed since it was indexed: {changed}" in result.output
     assert f"problem: indexed but gone from the corpus: {corpus / SEEDS['003']}" in result.output
     assert f"problem: not indexed: {corpus / REAL_TEXT.name}" in result.output
-    assert "3 problem(s); run `coi index --full` to repair" in result.output
+    assert "3 problems; run `coi index --full` to repair" in result.output
     index_corpus(index, [corpus], full=True)
     assert check_index(index, [corpus]).problems == ()
 
