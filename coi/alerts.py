@@ -18,8 +18,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from coi.errors import CoiError, UsageError
+from coi.errors import CoiError, UnknownIdError, UsageError
 
 ALERTS_FILE = "alerts.toml"
 STATE_DIR = "alerts"
@@ -31,7 +32,11 @@ FILTER_KEYS = ("types", "topics", "countries", "sources", "not_types", "not_topi
 
 
 class AlertError(CoiError):
-    """An alert that does not exist, or an alerts file that cannot be read."""
+    """An alerts file, or an alert's state, that cannot be read."""
+
+
+class UnknownAlertError(AlertError, UnknownIdError):
+    """No alert has the name asked for."""
 
 
 @dataclass(frozen=True)
@@ -178,7 +183,7 @@ def get_alert(index_dir: Path, name: str) -> Alert:
     alerts = load_alerts(index_dir)
     if name not in alerts:
         known = ", ".join(sorted(alerts)) or "none yet (coi alert add NAME QUERY)"
-        raise AlertError(f"no alert named {name!r}; alerts: {known}")
+        raise UnknownAlertError(f"no alert named {name!r}; alerts: {known}")
     return alerts[name]
 
 
@@ -244,7 +249,7 @@ def run_alerts(index_dir: Path, names: list[str] | None = None, backfill: bool =
                     reported.append(Reported(
                         id=ident, change="changed" if old is not None else "new", title=hit.title, date=hit.date,
                         locator=hit.locator, snippet=hit.snippet, citation=hit.citation,
-                        link=f"{base_url.rstrip('/')}/p/{ident}" if base_url else _source_link(hit),
+                        link=f"{base_url.rstrip('/')}/p/{quote(ident, safe='')}" if base_url else _source_link(hit),
                         reported=stamp))
                 seen[ident] = digest
             entries = [e for e in (state or {}).get("entries", [])
@@ -264,6 +269,17 @@ def _source_link(hit: Any) -> str | None:
     from coi.cite import official_url
 
     return getattr(hit, "source_url", None) or official_url(hit.doc_id)
+
+
+def feed_for(index_dir: Path, name: str, base_url: str | None = None) -> str:
+    """An alert's feed as it stands (what its runs reported), its entries linked to `base_url`'s passage pages
+    when given (as `coi serve` serves it)."""
+    alert = get_alert(index_dir, name)
+    state = alert_state(index_dir, name) or {}
+    entries = state.get("entries", [])
+    if base_url:
+        entries = [e | {"link": f"{base_url.rstrip('/')}/p/{quote(e['id'], safe='')}"} for e in entries]
+    return atom_feed(alert, entries, state.get("last_run") or dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
 
 
 def atom_feed(alert: Alert, entries: list[dict[str, Any]], updated: str) -> str:

@@ -355,6 +355,21 @@ def create_app(index_dir: Path) -> Flask:
         response.headers["Content-Disposition"] = f'attachment; filename="{citation.key.replace(":", "_")}.{ext}"'
         return response
 
+    @app.get("/alerts")
+    def alerts_page() -> str:
+        from coi.alerts import alert_state, load_alerts
+
+        rows = [(a, alert_state(index_dir, a.name) or {}) for a in sorted(load_alerts(index_dir).values(),
+                                                                             key=lambda a: a.name)]
+        return render_template("alerts.html", rows=rows)
+
+    @app.get("/feeds/<name>.xml")
+    def alert_feed(name: str) -> Response:
+        from coi.alerts import feed_for
+
+        # entries link to this server's passage pages
+        return Response(feed_for(index_dir, name, base_url=request.host_url), mimetype="application/atom+xml")
+
     return app
 
 

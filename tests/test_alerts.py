@@ -108,3 +108,23 @@ def test_alerts_are_checked_and_kept_in_a_readable_file(setup) -> None:
     assert "no alert named 'weg'" in coi(index, "alert", "remove", "weg", code=1)
     coi(index, "alert", "remove", "lhbtiq-az")
     assert load_alerts(index) == {}
+
+
+def test_the_page_lists_alerts_and_serves_feeds_linked_to_its_passage_pages(setup) -> None:
+    from coi.web import create_app
+
+    corpus, index = setup
+    coi(index, "alert", "add", "yagublu", QUERY)
+    shutil.copy(CORPUS / SEEDS["001"], corpus)
+    new = reported(index, corpus)
+    client = create_app(index).test_client()
+    page = client.get("/alerts")
+    assert page.status_code == 200 and b"yagublu" in page.data and b'href="/feeds/yagublu.xml"' in page.data
+    served = client.get("/feeds/yagublu.xml")
+    assert served.status_code == 200 and served.mimetype == "application/atom+xml"
+    feed = feedparser.parse(served.data)
+    assert not feed.bozo and len(feed.entries) == len(new)
+    for entry in feed.entries:
+        assert entry.link.startswith("http://localhost/p/")
+        assert client.get(entry.link.removeprefix("http://localhost")).status_code == 200
+    assert client.get("/feeds/weg.xml").status_code == 404
