@@ -64,3 +64,34 @@ def test_fixed_whoosh_writes_the_index_stock_whoosh_writes(tmp_path, monkeypatch
     stock()
     build(tmp_path / "stock-spilled", limitmb=1)
     assert contents(tmp_path / "stock-spilled") == fixed
+
+
+def test_segments_are_read_in_place_with_the_results_stock_whoosh_reads(tmp_path, monkeypatch) -> None:
+    """Opening a segment copies none of it (the parts a reader streams are read through the memory map), and
+    every posting, length, stored field and column reads as stock whoosh reads it."""
+    from whoosh.filedb.structfile import BufferFile
+
+    from coi.engine.readers import column_values
+
+    build(tmp_path / "index", limitmb=256)
+    streamed: list[type] = []
+    stream = whoosh_fixes._buffer_stream
+
+    def counting(self):
+        made = stream(self)
+        streamed.append(type(made))
+        return made
+
+    monkeypatch.setattr(BufferFile, "file", property(counting, whoosh_fixes._buffer_set_stream))
+    fixed = contents(tmp_path / "index")
+    ix = store.open_index(tmp_path / "index")
+    with ix.reader() as r:
+        fixed_columns = [column_values(r, f) for f in ("doc_type", "topic", "day")]
+    assert streamed and set(streamed) == {whoosh_fixes.ViewStream}  # headers were read from the map, not a copy
+    monkeypatch.setattr(BufferFile, "__init__", whoosh_fixes.ORIGINAL[("BufferFile", "__init__")])
+    monkeypatch.setattr(BufferFile, "close", whoosh_fixes.ORIGINAL[("BufferFile", "close")])
+    monkeypatch.delattr(BufferFile, "file")
+    assert contents(tmp_path / "index") == fixed
+    ix = store.open_index(tmp_path / "index")
+    with ix.reader() as r:
+        assert [column_values(r, f) for f in ("doc_type", "topic", "day")] == fixed_columns
