@@ -26,8 +26,8 @@ from typing import Any
 
 from whoosh import externalsort
 from whoosh.codec import whoosh3
-from whoosh.filedb.structfile import BufferFile
 from whoosh.codec.whoosh3 import byte_to_length
+from whoosh.filedb.structfile import BufferFile
 
 LENGTHS = [None] + [byte_to_length(b) for b in range(1, 256)]  # a length byte of 0 means "no length"
 
@@ -114,7 +114,7 @@ class ViewStream:
     def readline(self, size: int | None = -1) -> bytes:
         end = len(self._view) if size is None or size < 0 else min(self._pos + size, len(self._view))
         newline = bytes(self._view[self._pos:end]).find(b"\n")
-        return self.read((newline + 1 if newline >= 0 else end - self._pos))
+        return self.read(newline + 1 if newline >= 0 else end - self._pos)
 
     def seek(self, offset: int, whence: int = 0) -> int:
         base = (0, self._pos, len(self._view))[whence]
