@@ -25,8 +25,9 @@ MIN_PART = 4  # the shortest part a compound is split into (shorter heads: "rege
 LINKS = ("", "s", "en", "e", "er")
 # Words that begin many words without being a part of their meaning ("onderzoek" is no "zoek" under anything):
 # a head that is one of these does not split a word. Prepositions and adverbs, the Dutch verbal prefixes.
-_NOT_HEADS = frozenset("""aan achter af bij binnen boven buiten door in mee met na naar om onder op over rond
-samen tegen terug toe tussen uit voor voorbij voort weg""".split())
+_NOT_HEADS = frozenset(["aan", "achter", "af", "bij", "binnen", "boven", "buiten", "door", "in", "mee", "met", "na",
+                        "naar", "om", "onder", "op", "over", "rond", "samen", "tegen", "terug", "toe", "tussen",
+                        "uit", "voor", "voorbij", "voort", "weg"])
 
 
 def _fold(word: str) -> str:
