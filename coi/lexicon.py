@@ -78,7 +78,7 @@ class _Lexicon:
                     fh.writelines(lines)
                 os.replace(tmp, path)
             except OSError:  # no writable cache: keep it in memory for this process
-                self._dict = dict(line.decode().rstrip("\n").split("\t", 1) for line in lines)  # type: ignore[misc]
+                self._dict = dict(line.decode().rstrip("\n").split("\t", 1) for line in lines)
                 return
         with path.open("rb") as fh:
             self._map = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
@@ -100,7 +100,7 @@ class _Lexicon:
             self._open()
         if self._map is not None:
             text = self._map[:].decode()
-            self._dict = dict(line.split("\t", 1) for line in text.splitlines())  # type: ignore[misc]
+            self._dict = dict(line.split("\t", 1) for line in text.splitlines())
 
     def get(self, word: str) -> str | None:
         if self._dict is not None:
@@ -179,7 +179,7 @@ def _split(word: str, inflected: bool = True) -> tuple[str, str] | None:
             continue
         whole = _part(rest)
         if whole or _split(rest):
-            best = max(best or (0, 0, 0, "", ""), (len(head), whole, len(rest), head, rest))
+            best = max(best or (0, False, 0, "", ""), (len(head), whole, len(rest), head, rest))
     if best is None:
         return None
     head, rest = best[3], best[4]
