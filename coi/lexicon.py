@@ -221,3 +221,17 @@ def split_compound(word: str) -> list[str]:
     for p in list(out):
         out += [q for q in split_compound(p) if q not in out]
     return out
+
+
+@lru_cache(maxsize=50_000)
+def leaves(word: str) -> list[str]:
+    """The smallest parts of a folded compound, in order ("mensenrechtenverdedigers" -> ["mens", "recht",
+    "verdedigers"]); [word] when it does not split. A query word written together finds the parts written apart
+    by all of these."""
+    if "-" in word:
+        pieces = ["".join(c for c in p if c.isalnum()) for p in word.split("-")]
+        return [leaf for p in pieces if p for leaf in leaves(p)] or [word]
+    split = _split(word)
+    if split is None:
+        return [word]
+    return leaves(split[0]) + leaves(split[1])
