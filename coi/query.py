@@ -53,7 +53,9 @@ QUESTION_WORDS = frozenset([
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _WORD = re.compile(TOKEN_PATTERN)
 # anything of the query language makes a query explicit: it keeps its strict meaning
-_EXPLICIT = re.compile(r'["()*?~:^]|(?:^|\s)[+-]\w|\b(?:AND|OR|NOT)\b')
+_EXPLICIT = re.compile(r'["()*~:^]|\?\w|(?:^|\s)[+-]\w|\b(?:AND|OR|NOT)\b')
+# a question mark that ends a word is punctuation, not the one-letter wildcard
+_QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=\s|$)")
 USER_SYNONYMS = "synonyms.toml"  # in a corpus folder: extends the shipped synonyms
 
 
@@ -298,6 +300,7 @@ def plan_query(text: str, schema: Any, reader: Any = None, exact: bool = False,
                synonyms: Synonyms | None = None) -> Plan:
     """The query as a Plan: strict for explicit syntax and `exact`, concepts for plain words."""
     check_query(text)
+    text = _QUESTION_MARK.sub("", text)
     if exact or not is_plain(text) or text.strip() == "*":
         return Plan(text, strict=parse_query(text, schema, reader))
     synonyms = shipped_synonyms() if synonyms is None else synonyms
