@@ -356,13 +356,15 @@ class Searcher:
     def _closest(self, q: Q.Query, masks: list[int], sort: str, n: int,
                  evaluation: evaluate.Evaluation) -> tuple[list[tuple[int, float]], int]:
         """The `n` best passages that hold some but not all of the words whose bitmaps are `masks`: by how many
-        they hold, then by score (or date); and the bitmap of every passage holding at least half of them (at
-        least one). A document's byte in the sum of the bitmaps is its count: each bitmap has 0 or 1 there."""
+        they hold, then by score (or date); and the bitmap of every passage holding at least half of them, or
+        if none does, of those holding the most. A document's byte in the sum of the bitmaps is its count: each bitmap has 0 or 1 there."""
         counts = mask_bytes(sum(masks), self.size)
         least = max(1, (len(masks) + 1) // 2)
         out: list[tuple[int, float]] = []
         enough = 0
-        for level in range(len(masks) - 1, least - 1, -1):
+        for level in range(len(masks) - 1, 0, -1):
+            if level < least and (enough or len(out) >= n):
+                break  # below half of the words only while nothing better was found
             docs = [m.start() for m in re.finditer(re.escape(bytes([level])), counts)]
             if not docs:
                 continue
