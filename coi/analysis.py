@@ -13,8 +13,6 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from coi import lexicon
-
 import Stemmer  # PyStemmer: the Snowball C library; ~27x faster than whoosh's pure-Python Dutch stemmer
 from whoosh.analysis import (
     Analyzer,
@@ -27,6 +25,8 @@ from whoosh.analysis import (
     Tokenizer,
 )
 from whoosh.support.charset import accent_map
+
+from coi import lexicon
 
 # Bump when analysis changes: the index must then be rebuilt (`coi index --full` does it by itself).
 ANALYSIS_VERSION = "5"  # 5: lemma stems and compound parts beside each word's stem
@@ -123,7 +123,8 @@ class DutchFormsFilter(Filter):
             if t.stopped:
                 yield t
                 continue
-            for t.text in word_forms(t.text):
+            for form in word_forms(t.text):
+                t.text = form
                 yield t
 
 

@@ -281,20 +281,23 @@ def search_cmd(ctx: click.Context, query: str, types: tuple[str, ...], not_type:
         raise CoiUsageError("-o/--output writes a citation export: give --cite FORMAT with it")
     if output is not None and not output.parent.is_dir():
         raise CoiUsageError(f"-o {output}: the folder {output.parent} does not exist")
+    synonyms = load_synonyms(Path("corpus") / USER_SYNONYMS)
     if topics or not_topic or countrys or not_country:
-        from coi.tag import corpus_vocabulary, resolve
+        from coi.query import check_values, vocabulary_aliases
+        from coi.tag import corpus_vocabulary
 
         vocab = corpus_vocabulary([Path("corpus")])
-        topics, not_topic = (tuple(resolve(v, vocab, ("topics",)) for v in vs) for vs in (topics, not_topic))
-        countrys, not_country = (tuple(resolve(v, vocab, ("countries", "regions")) for v in vs)
-                                 for vs in (countrys, not_country))
+        names = vocabulary_aliases(vocab, ("topics",), synonyms)
+        topics, not_topic = (check_values(o, vs, names) for o, vs in (("--topic", topics), ("--not-topic", not_topic)))
+        names = vocabulary_aliases(vocab, ("countries", "regions"), synonyms)
+        countrys, not_country = (check_values(o, vs, names)
+                                 for o, vs in (("--country", countrys), ("--not-country", not_country)))
     filters = Filters(
         types=types, topics=topics, countries=countrys, sources=sources, not_types=not_type,
         not_topics=not_topic, not_countries=not_country, not_sources=not_source,
         date_from=parse_date_bound(date_from, end=False) if date_from else None,
         date_to=parse_date_bound(date_to, end=True) if date_to else None,
     )
-    synonyms = load_synonyms(Path("corpus") / USER_SYNONYMS)
     if cite_format:
         from coi.cite import render
         from coi.search import citations

@@ -364,3 +364,62 @@ def _concept(words: tuple[str, ...], reader: Any, synonyms: Synonyms) -> Q.Query
         if member_words:
             alternatives.append(_all_of(member_words, SYNONYM_BOOST))
     return Q.Or(alternatives)
+
+
+# --------------------------------------------------------------------------------------------- filters
+
+def nearest(value: str, valid: list[str], n: int = 3) -> list[str]:
+    """The valid values closest in spelling to `value` (compared folded), best first: by difflib's ratio, with a
+    bonus for a shared beginning ("lhbti-rechten" is nearer "lhbtiq" than "rechtsstaat")."""
+    import difflib
+
+    wanted = fold(value).strip()
+    scored = []
+    for v in valid:
+        f = fold(v)
+        score = difflib.SequenceMatcher(None, wanted, f).ratio()
+        if f[:4] == wanted[:4]:
+            score += 0.3
+        if score >= 0.5:
+            scored.append((-score, v))
+    return [v for _, v in sorted(scored)[:n]]
+
+
+def check_values(option: str, values: tuple[str, ...], aliases: dict[str, str]) -> tuple[str, ...]:
+    """Each value of a filter as the index knows it, by `aliases` (folded name -> value); an unknown one is a
+    UsageError that names the nearest valid values."""
+    out = []
+    for value in values:
+        key = aliases.get(fold(value).strip())
+        if key is None:
+            canonical = sorted(set(aliases.values()))
+            near = nearest(value, sorted(set(aliases) | set(canonical)))
+            hint = (f"did you mean {', '.join(sorted({aliases.get(fold(v), v) for v in near}))}?" if near
+                    else f"valid values: {', '.join(canonical[:12])}{' …' if len(canonical) > 12 else ''}")
+            raise UsageError(f"{option} {value!r} is not known; {hint}")
+        out.append(key)
+    return tuple(out)
+
+
+def vocabulary_aliases(vocab: Any, kinds: tuple[str, ...], synonyms: Synonyms | None = None) -> dict[str, str]:
+    """Folded names -> key for the vocabulary entries of `kinds`: the key, its label, the entry's single-word
+    terms ("armenia" for armenie) and the members of a synonym group that holds the key or label (English and
+    Dutch country names)."""
+    synonyms = shipped_synonyms() if synonyms is None else synonyms
+    out: dict[str, str] = {}
+    for entry in vocab.entries.values():
+        if entry.kind not in kinds:
+            continue
+        names = [entry.key, entry.label, entry.key.replace("-", " ")]
+        names += [t for t in entry.terms if "*" not in t and " " not in t]
+        for name in list(names):
+            words = tuple(w for w in _WORD.findall(fold(name)) if w not in _STOPS)
+            if words:
+                names += synonyms.of(words)
+        for name in names:
+            out.setdefault(fold(name).strip(), entry.key)
+    for entry in vocab.entries.values():  # a key or label always names its own entry
+        if entry.kind in kinds:
+            out[entry.key] = entry.key
+            out[fold(entry.label).strip()] = entry.key
+    return out

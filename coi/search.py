@@ -32,6 +32,7 @@ from coi.query import (  # noqa: F401  (parse_query, parse_date_bound, check_que
     Plan,
     Synonyms,
     check_query,
+    check_values,
     parse_date_bound,
     parse_query,
     plan_query,
@@ -203,8 +204,16 @@ class Searcher:
         return self.docs("kind", "passage")
 
     def _values(self, fieldname: str, wanted: tuple[str, ...]) -> int:
-        """Documents whose facet value is one of `wanted`, comparing folded, as a bitmap."""
+        """Documents whose facet value is one of `wanted`, comparing folded, as a bitmap. A document type or
+        source that neither coi nor the index knows is a UsageError naming the nearest ones (topics and countries
+        are checked against the vocabulary, which knows those no passage has yet)."""
         folded = {fold(v) for v in wanted}
+        if fieldname in ("doc_type", "source"):
+            from coi.model import DocType
+
+            known = self.values(fieldname) + ([t.value for t in DocType] if fieldname == "doc_type" else [])
+            option = "--type" if fieldname == "doc_type" else "--source"
+            check_values(option, wanted, {fold(v): v for v in known})
         out = 0
         for term in self.reader.lexicon(fieldname):
             value = term.decode("utf-8") if isinstance(term, bytes) else str(term)
@@ -357,7 +366,8 @@ class Searcher:
                  evaluation: evaluate.Evaluation) -> tuple[list[tuple[int, float]], int]:
         """The `n` best passages that hold some but not all of the words whose bitmaps are `masks`: by how many
         they hold, then by score (or date); and the bitmap of every passage holding at least half of them, or
-        if none does, of those holding the most. A document's byte in the sum of the bitmaps is its count: each bitmap has 0 or 1 there."""
+        if none does, of those holding the most. A document's byte in the sum of the bitmaps is its count: each
+        bitmap has 0 or 1 there."""
         counts = mask_bytes(sum(masks), self.size)
         least = max(1, (len(masks) + 1) // 2)
         out: list[tuple[int, float]] = []

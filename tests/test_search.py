@@ -210,3 +210,25 @@ def test_facets_counted_by_bitmaps_equal_facets_counted_by_lookup(index) -> None
         f = Filters(types=("kamervragen",), not_countries=("armenie",), date_from=dt.date(2019, 6, 1))
         assert s.allowed(f) == set(members(s.allowed_mask(f)))
         assert s.search("*", f).total == len(s.allowed(f)) > 0
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--type", "kamerbrieven"], "--type 'kamerbrieven' is not known; did you mean kamerbrief"),
+    (["--country", "Armenien"], "did you mean armenie"),
+    (["--topic", "lhbti-rechten"], "did you mean lhbtiq"),
+    (["--source", "Minister van Buitenlandse Zaak"], "did you mean Minister van Buitenlandse Zaken"),
+])
+def test_unknown_filter_values_exit_2_naming_the_nearest(index, args, message) -> None:
+    result = CliRunner().invoke(cli, ["--index", str(index), "search", "Isayev", *args])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+
+
+def test_english_and_dutch_country_names_both_filter() -> None:
+    from coi.query import check_values, vocabulary_aliases
+    from coi.tag import corpus_vocabulary
+
+    names = vocabulary_aliases(corpus_vocabulary([CORPUS]), ("countries", "regions"))
+    assert check_values("--country", ("Armenië", "Armenia", "armenie", "ARMENIË"), names) == ("armenie",) * 4
+    assert check_values("--country", ("Azerbaijan", "Georgia", "Russia"), names) == (
+        "azerbeidzjan", "georgie", "rusland")
