@@ -49,6 +49,10 @@ def stem_word(word: str) -> str:
 
 _STEMMER = Stemmer.Stemmer(_ALGORITHM)
 
+# The analysis by name and version, as the index records it: coi's own version of the analysis, the Snowball
+# algorithm (by name) and the lexicon's data (simplemma's version). An index built with another is rebuilt.
+ANALYZER_NAME = f"coi-dutch-{ANALYSIS_VERSION}+snowball-{_ALGORITHM}+simplemma-{lexicon.data_version()}"
+
 
 @lru_cache(maxsize=200_000)
 def base_form(word: str) -> str:

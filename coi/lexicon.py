@@ -34,7 +34,9 @@ def _fold(word: str) -> str:
     return word.lower().translate(accent_map)
 
 
-def _simplemma_version() -> str:
+@lru_cache(maxsize=1)
+def data_version() -> str:
+    """The version of the lexicon's data: simplemma's (its Dutch dictionary ships with it)."""
     from importlib.metadata import version
 
     return version("simplemma")
@@ -42,7 +44,7 @@ def _simplemma_version() -> str:
 
 def _cache_file() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "coi" / f"lexicon-nl-simplemma-{_simplemma_version()}.tsv"
+    return Path(base) / "coi" / f"lexicon-nl-simplemma-{data_version()}.tsv"
 
 
 def _build_lines() -> list[bytes]:

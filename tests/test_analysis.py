@@ -69,3 +69,12 @@ def test_the_index_holds_compound_parts_at_the_compounds_position() -> None:
     tokens = index_tokens("de persvrijheid in Azerbeidzjan")
     assert (stem_word("pers"), 1) in tokens and (stem_word("vrijheid"), 1) in tokens
     assert ("azerbeidzjan", 2) in tokens
+
+
+def test_the_analyzer_is_named_with_its_algorithm_and_lexicon_version() -> None:
+    from importlib.metadata import version
+
+    from coi import store
+
+    assert store.ANALYZER.startswith("coi-dutch-")
+    assert "snowball-dutch_porter" in store.ANALYZER and f"simplemma-{version('simplemma')}" in store.ANALYZER
