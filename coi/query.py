@@ -40,6 +40,8 @@ QUERY_FIELDS = {"text": "text", "heading": "heading", "notes": "notes", "type": 
 BASE_BOOST = 0.8  # another inflection of the word ("situatie" for "situaties")
 PART_BOOST = 0.5  # the compound's parts, written apart ("vrijheid van de pers" for "persvrijheid")
 SYNONYM_BOOST = 0.5  # a synonym ("apostasie" for "geloofsafval")
+VARIANT_BOOST = 0.3  # another name of the same topic in the vocabulary ("lhbti" for "homoseksuelen"), for a word
+# that no passage holds
 ENDING_BOOST = 0.3  # a compound that begins or ends with the word ("oppositieleider" for "leider")
 YEAR_BOOST = 0.5  # a year asked for: passages of or mentioning it first, the rest not excluded
 
@@ -184,9 +186,22 @@ def parse_query(text: str, schema: Any, reader: Any = None) -> Q.Query:
 
 @dataclass(frozen=True)
 class Synonyms:
-    """Groups of words and phrases that mean one thing, looked up by the stem of a word's base form."""
+    """Groups of words and phrases that mean one thing, looked up by the stem of a word's base form; and the
+    topic vocabulary's variants (`variants`: per topic, the written beginnings that name it, "homoseksu" of
+    "homoseksu*", and its whole terms), which count as weaker synonyms of each other."""
 
     groups: tuple[tuple[str, ...], ...] = ()
+    variants: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+
+    def related(self, word: str) -> list[str]:
+        """The other whole terms of every topic that `word` (folded) names: as a term, or by a term's beginning."""
+        key = _key(word)
+        out: list[str] = []
+        for prefixes, terms in self.variants:
+            keys = {_member_key(t) for t in terms}
+            if (key,) in keys or any(word.startswith(p) for p in prefixes):
+                out += [t for t in terms if _member_key(t) != (key,) and t not in out]
+        return out
 
     @property
     def index(self) -> dict[tuple[str, ...], tuple[int, ...]]:
@@ -241,8 +256,22 @@ def _read_synonyms(source: str, text: str) -> dict[str, list[str]]:
     return out
 
 
-def load_synonyms(user: Path | None = None) -> Synonyms:
-    """The shipped synonyms, extended by a user's file (a new name adds a group, a known one adds words)."""
+def topic_variants(vocab: Any) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """Per topic of the vocabulary: the beginnings of its prefix terms and its whole terms (one or two words:
+    a longer term is a description, not a name)."""
+    out = []
+    for entry in vocab.entries.values():
+        if entry.kind != "topics":
+            continue
+        prefixes = tuple(fold(t[:-1]) for t in entry.terms if t.endswith("*") and " " not in t and len(t) > 5)
+        terms = tuple(fold(t) for t in entry.terms if "*" not in t and len(t.split()) <= 2)
+        out.append((prefixes, terms))
+    return tuple(out)
+
+
+def load_synonyms(user: Path | None = None, vocab: Any = None) -> Synonyms:
+    """The shipped synonyms, extended by a user's file (a new name adds a group, a known one adds words), and
+    the variants of the topic vocabulary `vocab` (default: the shipped one)."""
     shipped = resources.files("coi").joinpath("data/synonyms.toml").read_text(encoding="utf-8")
     groups = _read_synonyms("coi/data/synonyms.toml", shipped)
     if user is not None and user.is_file():
@@ -252,7 +281,11 @@ def load_synonyms(user: Path | None = None) -> Synonyms:
             raise UsageError(f"{user}: cannot read ({exc})") from None
         for name, members in _read_synonyms(str(user), text).items():
             groups[name] = groups.get(name, []) + [m for m in members if m not in groups.get(name, [])]
-    return Synonyms(tuple(tuple(m) for m in groups.values()))
+    if vocab is None:
+        from coi.tag import load_vocabulary
+
+        vocab = load_vocabulary()
+    return Synonyms(tuple(tuple(m) for m in groups.values()), topic_variants(vocab))
 
 
 @lru_cache(maxsize=1)
@@ -345,6 +378,13 @@ def _all_of(words: list[str], boost: float) -> Q.Query:
     return parts[0].with_boost(boost) if len(parts) == 1 else Q.And(parts, boost=boost)
 
 
+def _in_index(reader: Any, word: str) -> bool:
+    """Whether any passage holds `word` by its own stem or its base form's (True without a reader)."""
+    if reader is None:
+        return True
+    return any(("text", stem) in reader for stem in {stem_word(word), stem_word(base_form(word))})
+
+
 def _concept(words: tuple[str, ...], reader: Any, synonyms: Synonyms) -> Q.Query:
     alternatives: list[Q.Query] = []
     if len(words) == 1:
@@ -359,10 +399,15 @@ def _concept(words: tuple[str, ...], reader: Any, synonyms: Synonyms) -> Q.Query
                 alternatives += [Q.Term(field, t, boost=ENDING_BOOST) for t in _longer_terms(reader, field, prefix)]
     else:
         alternatives.append(_all_of(list(words), 1.0))
-    for member in synonyms.of(words):
+    expansions = [(m, SYNONYM_BOOST) for m in synonyms.of(words)]
+    if len(words) == 1 and not _in_index(reader, words[0]):
+        # the topic's other names, loose synonyms, only for a word the passages never use: they would otherwise
+        # crowd out the passages that use the word itself
+        expansions += [(m, VARIANT_BOOST) for m in synonyms.related(words[0])]
+    for member, boost in expansions:
         member_words = [w for w in _WORD.findall(fold(member)) if w not in _STOPS]
         if member_words:
-            alternatives.append(_all_of(member_words, SYNONYM_BOOST))
+            alternatives.append(_all_of(member_words, boost))
     return Q.Or(alternatives)
 
 

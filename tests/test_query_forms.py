@@ -152,3 +152,10 @@ def test_snippet_shows_the_question_when_only_it_matches(index) -> None:
     # an answer is found by the words of its question: the snippet then shows the question
     hits = [h for h in search(index, "Isayev", limit=50).hits if h.id.endswith("#antwoord-3")]
     assert hits and (("**Isayev**" in hits[0].snippet) or hits[0].snippet.startswith("[vraag]"))
+
+
+def test_topic_vocabulary_variants_count_as_weaker_synonyms(index) -> None:
+    # "homoseksuelen" names the lhbtiq topic (its term "homoseksu*"): its other terms ("LHBTIQ") count too
+    hits = all_hits(index, "homoseksuelen Azerbeidzjan")
+    assert any("LHBTIQ" in h.text and not holds(h.text, "homoseksuelen") for h in hits)
+    assert search(index, "homoseksuelen Azerbeidzjan", exact=True).total == 0
