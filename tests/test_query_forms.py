@@ -159,3 +159,19 @@ def test_topic_vocabulary_variants_count_as_weaker_synonyms(index) -> None:
     hits = all_hits(index, "homoseksuelen Azerbeidzjan")
     assert any("LHBTIQ" in h.text and not holds(h.text, "homoseksuelen") for h in hits)
     assert search(index, "homoseksuelen Azerbeidzjan", exact=True).total == 0
+
+
+def test_a_corpus_synonyms_file_extends_the_shipped_one(index, tmp_path) -> None:
+    from coi.errors import UsageError
+    from coi.query import load_synonyms
+
+    user = tmp_path / "synonyms.toml"
+    user.write_text('[synonyms]\ngeloofsafval = ["ongeloof"]\nzebra = ["zebrapad", "cassatiezaak"]\n',
+                    encoding="utf-8")
+    synonyms = load_synonyms(user)
+    assert "apostasie" in synonyms.of(("geloofsafval",)) and "ongeloof" in synonyms.of(("geloofsafval",))
+    assert search(index, "zebrapad Isayev", synonyms=synonyms).hits[0].id == "ah-tk-20212022-2054#antwoord-5"
+    assert search(index, "zebrapad Isayev").partial_only
+    user.write_text("[synonyms]\nzebra = 3\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="synonyms.zebra must be a list"):
+        load_synonyms(user)
