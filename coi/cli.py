@@ -334,6 +334,9 @@ def format_result(result: Any, bold: bool) -> str:
     out = [f"{shown}{result.total} passages for {result.query!r}"]
     if result.partial_only:
         out.append("No passage holds all words of the query; the closest ones:")
+    elif any(h.match == "partial" for h in result.hits):
+        last = first + len(result.hits) - 1
+        out[0] = f"{first}-{last}: {result.total} passages hold all words of {result.query!r}, then the closest"
     if result.suggestions:
         out.append("Did you mean: " + ", ".join(result.suggestions) + "?")
     for name in ("doc_type", "topic", "country", "year", "source"):
