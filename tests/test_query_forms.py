@@ -175,3 +175,12 @@ def test_a_corpus_synonyms_file_extends_the_shipped_one(index, tmp_path) -> None
     user.write_text("[synonyms]\nzebra = 3\n", encoding="utf-8")
     with pytest.raises(UsageError, match="synonyms.zebra must be a list"):
         load_synonyms(user)
+
+
+def test_every_field_the_help_lists_works(index) -> None:
+    help_text = " ".join(CliRunner().invoke(cli, ["search", "--help"]).output.split())
+    listed = re.search(r"field:value \(fields: ([a-z_, ]+)\)", help_text)
+    assert listed, help_text
+    for name in [f.strip() for f in listed.group(1).split(",")]:
+        result = CliRunner().invoke(cli, ["--index", str(index), "search", f"{name}:x"])
+        assert result.exit_code == 0, (name, result.output)
