@@ -43,7 +43,12 @@ def data_version() -> str:
 
 
 def _cache_file() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home directory (a bare service account): a shared temporary folder
+            base = tempfile.gettempdir()
     return Path(base) / "coi" / f"lexicon-nl-simplemma-{data_version()}.tsv"
 
 
