@@ -15,7 +15,7 @@ import datetime as dt
 import os
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -43,6 +43,7 @@ SYNONYM_BOOST = 0.5  # a synonym ("apostasie" for "geloofsafval")
 VARIANT_BOOST = 0.3  # another name of the same topic in the vocabulary ("lhbti" for "homoseksuelen"), for a word
 # that no passage holds
 ENDING_BOOST = 0.3  # a compound that begins or ends with the word ("oppositieleider" for "leider")
+PLACE_BOOST = 0.5  # a passage tagged with the country or region a query word names
 YEAR_BOOST = 0.5  # a year asked for: passages of or mentioning it first, the rest not excluded
 
 # Words of a question that say what is asked, not about what: a passage need not contain them. (Dutch stop
@@ -192,6 +193,11 @@ class Synonyms:
 
     groups: tuple[tuple[str, ...], ...] = ()
     variants: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    places: tuple[tuple[str, str], ...] = ()  # a country's or region's names (folded) and its vocabulary key
+
+    def place(self, word: str) -> str | None:
+        """The country or region key that `word` (folded) names, if any."""
+        return _place_index(self.places).get(word)
 
     def related(self, word: str) -> list[str]:
         """The other whole terms of every topic that `word` (folded) names: as a term, or by a term's beginning."""
@@ -227,6 +233,11 @@ def _key(word: str) -> str:
 
 def _member_key(member: str) -> tuple[str, ...]:
     return tuple(_key(w) for w in _WORD.findall(fold(member)) if w not in _STOPS)
+
+
+@lru_cache(maxsize=8)
+def _place_index(places: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    return dict(places)
 
 
 @lru_cache(maxsize=8)
@@ -285,7 +296,9 @@ def load_synonyms(user: Path | None = None, vocab: Any = None) -> Synonyms:
         from coi.tag import load_vocabulary
 
         vocab = load_vocabulary()
-    return Synonyms(tuple(tuple(m) for m in groups.values()), topic_variants(vocab))
+    synonyms = Synonyms(tuple(tuple(m) for m in groups.values()), topic_variants(vocab))
+    places = vocabulary_aliases(vocab, ("countries", "regions"), synonyms)
+    return replace(synonyms, places=tuple((name, key) for name, key in places.items() if " " not in name))
 
 
 @lru_cache(maxsize=1)
@@ -390,6 +403,10 @@ def _concept(words: tuple[str, ...], reader: Any, synonyms: Synonyms) -> Q.Query
     if len(words) == 1:
         word = words[0]
         alternatives += _forms(word, 1.0)
+        place = synonyms.place(word)
+        if place is not None:
+            # a passage of a document about the country need not repeat its name: the tag counts, weakly
+            alternatives.append(Q.Term("country", place, boost=PLACE_BOOST))
         leaves = lexicon.leaves(word)
         if len(leaves) > 1:
             alternatives.append(_all_of(leaves, PART_BOOST))
