@@ -351,8 +351,7 @@ class Searcher:
                 partial_only = bool(count_mask)
                 matched, total = count_mask, count_mask.bit_count()
         facets = self.facets(set(), matched)
-        words = frozenset(self.searcher.schema["text"].from_bytes(t) for f, t in
-                          q.existing_terms(self.reader, phrases=True, expand=True) if f == "text")
+        words = self._words(q)
         labels = [(d, s, "all") for d, s in ranked] + [(d, s, "partial") for d, s in partial]
         hits = []
         flags = [mask_bytes(m, self.size) for m in concept_masks]
@@ -361,6 +360,18 @@ class Searcher:
             hits.append(self._hit(docnum, score, words, match, missing, len(concept_masks)))
         suggestions = () if total else self._suggest(plan)
         return SearchResult(text, total, facets, hits, page, limit, partial_only, suggestions)
+
+    def _words(self, q: Q.Query) -> frozenset[str]:
+        """The terms of the text fields that `q` asks for and the index holds (prefixes expanded): what a snippet
+        marks. (whoosh's existing_terms skips every field but the first one it meets.)"""
+        out: set[str] = set()
+        for leaf in q.leaves():
+            if leaf.field() not in TEXT_FIELDS:
+                continue
+            for fieldname, text in leaf.expanded_terms(self.reader, phrases=True):
+                if (fieldname, self.searcher.schema[fieldname].to_bytes(text)) in self.reader:
+                    out.add(str(text))
+        return frozenset(out)
 
     def _closest(self, q: Q.Query, masks: list[int], sort: str, n: int,
                  evaluation: evaluate.Evaluation) -> tuple[list[tuple[int, float]], int]:

@@ -192,3 +192,9 @@ def test_a_country_named_in_the_query_counts_for_passages_tagged_with_it(index) 
     hit = next(h for h in search(index, "Hoeveel asielaanvragen uit Azerbeidzjan in 2023?", limit=5).hits
                if quote in h.text)
     assert hit.match == "all" and not holds(hit.text, "Azerbeidzjan")  # the document is about it (its tag)
+
+
+def test_snippet_shows_the_footnote_that_matched(index) -> None:
+    # "Qurbanov" stands only in footnote 2 of question 3 (seed 001): the snippet is taken from there
+    hit = next(h for h in search(index, "Qurbanov", limit=5).hits if h.id == "ah-tk-20212022-2054#vraag-3")
+    assert hit.snippet.startswith("[voetnoot 2]") and "**Qurbanov**" in hit.snippet
