@@ -4,9 +4,10 @@ word forms, each with its lemma).
 Input words are lower case and accent-folded, as coi.analysis folds them; so are the lexicon's forms here.
 
 simplemma decodes its dictionary in pure Python (seconds), too slow for every `coi search`. The folded lexicon is
-therefore written once to a sorted file in the user's cache directory and read from there: a query looks up its few
-words by binary search in the memory-mapped file, while indexing (many words) loads the whole file into a dict with
-`preload()`. If no cache directory is writable, the dict is built in memory.
+therefore written once to a sorted file in the user's cache directory and read from there: a query looks up its
+few words by binary search over the bytes of the memory-mapped file (nothing read at start-up), while indexing
+(many words) loads the whole file into a dict with `preload()`. If no cache directory is writable, the dict is
+built in memory.
 """
 
 from __future__ import annotations
@@ -71,7 +72,6 @@ class _Lexicon:
     def __init__(self) -> None:
         self._dict: dict[str, str] | None = None
         self._map: mmap.mmap | None = None
-        self._starts: list[int] | None = None
 
     def _open(self) -> None:
         path = _cache_file()
@@ -89,15 +89,6 @@ class _Lexicon:
                 return
         with path.open("rb") as fh:
             self._map = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-        data = self._map
-        # line starts, found once (~0.1 s): the binary search then reads one line per step
-        starts = [0]
-        find = data.find
-        at = find(b"\n")
-        while at != -1 and at + 1 < len(data):
-            starts.append(at + 1)
-            at = find(b"\n", at + 1)
-        self._starts = starts
 
     def preload(self) -> None:
         """Read the whole lexicon into memory: for indexing, which looks up every distinct word of a corpus."""
@@ -116,22 +107,23 @@ class _Lexicon:
             self._open()
             if self._dict is not None:
                 return self._dict.get(word)
-        data, starts = self._map, self._starts
-        assert data is not None and starts is not None
+        data = self._map
+        assert data is not None
         target = word.encode()
-        lo, hi = 0, len(starts)
+        # binary search over the bytes of the sorted file: `lo` and `hi` are always line starts
+        lo, hi = 0, len(data)
         while lo < hi:
-            mid = (lo + hi) // 2
-            start = starts[mid]
+            start = data.rfind(b"\n", lo, (lo + hi) // 2) + 1 or lo
             tab = data.find(b"\t", start)
+            end = data.find(b"\n", tab)
+            end = len(data) if end == -1 else end
             key = data[start:tab]
             if key < target:
-                lo = mid + 1
+                lo = end + 1
             elif key > target:
-                hi = mid
+                hi = start
             else:
-                end = data.find(b"\n", tab)
-                return data[tab + 1: end if end != -1 else len(data)].decode()
+                return data[tab + 1:end].decode()
         return None
 
 

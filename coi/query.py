@@ -15,7 +15,7 @@ import datetime as dt
 import os
 import re
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -196,17 +196,20 @@ class Synonyms:
     places: tuple[tuple[str, str], ...] = ()  # a country's or region's names (folded) and its vocabulary key
 
     def place(self, word: str) -> str | None:
-        """The country or region key that `word` (folded) names, if any."""
-        return _place_index(self.places).get(word)
+        """The country or region key that `word` (folded) names, directly or through a synonym ("armenia")."""
+        names = _place_index(self.places)
+        if word in names:
+            return names[word]
+        return next((names[m] for m in self.of((word,)) if m in names), None)
 
     def related(self, word: str) -> list[str]:
         """The other whole terms of every topic that `word` (folded) names: as a term, or by a term's beginning."""
-        key = _key(word)
+        keys = _keys((word,))
         out: list[str] = []
         for prefixes, terms in self.variants:
-            keys = {_member_key(t) for t in terms}
-            if (key,) in keys or any(word.startswith(p) for p in prefixes):
-                out += [t for t in terms if _member_key(t) != (key,) and t not in out]
+            named = any(_member_key(t) in keys for t in terms) or any(word.startswith(p) for p in prefixes)
+            if named:
+                out += [t for t in terms if _member_key(t) not in keys and t not in out]
         return out
 
     @property
@@ -214,25 +217,33 @@ class Synonyms:
         return _synonym_index(self.groups)
 
     def of(self, words: tuple[str, ...]) -> list[str]:
-        """The other members of every group that holds `words` (folded, as a phrase), each once."""
-        key = tuple(_key(w) for w in words)
+        """The other members of every group that holds `words` (folded, as a phrase; in any inflection), each
+        once."""
+        if not self.groups:
+            return []
+        keys = _keys(words)
         out: list[str] = []
-        for g in self.index.get(key, ()):
-            for member in self.groups[g]:
-                if _member_key(member) != key and member not in out:
-                    out.append(member)
+        for key in keys:
+            for g in self.index.get(key, ()):
+                for member in self.groups[g]:
+                    if _member_key(member) not in keys and member not in out:
+                        out.append(member)
         return out
 
     def longest(self) -> int:
         return max((len(k) for k in self.index), default=1)
 
 
-def _key(word: str) -> str:
-    return stem_word(base_form(word))
+def _keys(words: tuple[str, ...]) -> set[tuple[str, ...]]:
+    """The keys a typed phrase looks up: its words' own stems, and their base forms' stems ("vervolgden" ->
+    "vervolg"). Members are keyed by their own stems only: building the index then needs no lexicon, which keeps
+    `coi search` starting fast."""
+    return {tuple(stem_word(w) for w in words), tuple(stem_word(base_form(w)) for w in words)}
 
 
+@lru_cache(maxsize=4096)
 def _member_key(member: str) -> tuple[str, ...]:
-    return tuple(_key(w) for w in _WORD.findall(fold(member)) if w not in _STOPS)
+    return tuple(stem_word(w) for w in _WORD.findall(fold(member)) if w not in _STOPS)
 
 
 @lru_cache(maxsize=8)
@@ -296,9 +307,9 @@ def load_synonyms(user: Path | None = None, vocab: Any = None) -> Synonyms:
         from coi.tag import load_vocabulary
 
         vocab = load_vocabulary()
-    synonyms = Synonyms(tuple(tuple(m) for m in groups.values()), topic_variants(vocab))
-    places = vocabulary_aliases(vocab, ("countries", "regions"), synonyms)
-    return replace(synonyms, places=tuple((name, key) for name, key in places.items() if " " not in name))
+    places = vocabulary_aliases(vocab, ("countries", "regions"), Synonyms())  # synonyms: looked up per word
+    return Synonyms(tuple(tuple(m) for m in groups.values()), topic_variants(vocab),
+                    tuple((name, key) for name, key in places.items() if " " not in name))
 
 
 @lru_cache(maxsize=1)

@@ -483,10 +483,16 @@ def _snippet(p: dict[str, Any], footnotes: list[dict[str, Any]], words: frozense
 def _matched_tokens(analyzer: Any, text: str, words: frozenset[str]) -> Any:
     """The tokens of `text`, a word marked matched when any form the index holds it by (own stem, base form,
     compound parts) is one of the query's `words`; adjacent matches merged, as whoosh's Highlighter does."""
+    heads = {w[:4] for w in words}
+
+    def other_form(word: str) -> bool:
+        # the lexicon only for words that hold the beginning of a query term ("gediscrimineerd": "disc"): a
+        # lemma, a derivation or a compound part all do, and most words of a passage do not
+        return any(h in word for h in heads) and any(f in words for f in word_forms(word))
+
     def marked() -> Any:
         for t in analyzer(text, positions=True, chars=True, mode="index", removestops=False):
-            t.matched = not t.stopped and (t.text in words or any(
-                f in words for f in word_forms(fold(text[t.startchar:t.endchar]))))
+            t.matched = not t.stopped and (t.text in words or other_form(fold(text[t.startchar:t.endchar])))
             yield t
 
     return highlight.Highlighter()._merge_matched_tokens(marked())
