@@ -95,11 +95,9 @@ def read_documents(path: Path):
 # ---------------------------------------------------------------------------------------------- builders
 
 def build_coi(docs, index_dir: Path, procs: int) -> None:
-    from whoosh import index as windex
+    from coi.store import WRITER_MB, create_index, index_records, open_writer
 
-    from coi.index import INDEX_NAME, WRITER_MB, index_records, open_writer, schema
-
-    ix = windex.create_in(str(index_dir), schema(), indexname=INDEX_NAME)
+    ix = create_index(index_dir)
     kwargs = {"procs": procs, "multisegment": True} if procs > 1 else {}
     writer = open_writer(ix, limitmb=WRITER_MB // procs, **kwargs)  # the memory of `coi index`'s writer, shared
     for d in docs:

@@ -41,14 +41,29 @@ def _click_error(error: CoiError) -> CoiClickError:
     return cls(str(error))
 
 
+def _one_line(error: click.UsageError) -> CoiUsageError:
+    """click's usage errors without the usage text around them: one line, exit code 2."""
+    where = f"{error.ctx.command_path}: " if error.ctx and error.ctx.parent else ""
+    return CoiUsageError(f"{where}{error.format_message()} (see --help)")
+
+
 class CoiGroup(click.Group):
     """Every command runs inside one error boundary: no traceback reaches a user (COI_DEBUG=1 shows it)."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except CoiError as exc:
             raise _click_error(exc) from None
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except BrokenPipeError:  # `coi … | head`: the reader has what it wanted
@@ -64,7 +79,7 @@ class CoiGroup(click.Group):
 
 
 @click.group(cls=CoiGroup)
-@click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), envvar="COI_INDEX",
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), envvar="COI_INDEX",
               default="index", show_default=True, help="Index directory (default: $COI_INDEX, else ./index).")
 @click.version_option(__version__, prog_name="coi")
 @click.pass_context
@@ -129,6 +144,7 @@ def parse_cmd(files: tuple[Path, ...], as_json: bool, summary: bool) -> None:
     from coi.parse import parse_file
     from coi.tag import USER_VOCABULARY, load_vocabulary, tag_document
 
+    _must_exist(files)
     failed: list[str] = []
     for path in files:
         try:
@@ -156,6 +172,13 @@ def parse_cmd(files: tuple[Path, ...], as_json: bool, summary: bool) -> None:
 EXPORT_LIMIT = 1000  # hits in one `search --cite` export without --page
 
 
+def _must_exist(paths: tuple[Path, ...] | list[Path]) -> None:
+    """Paths typed on the command line that do not exist are a usage error, named in one line."""
+    for path in paths:
+        if not os.path.lexists(path):
+            raise CoiUsageError(f"{path}: no such file or directory")
+
+
 def _index_dir() -> Path:
     return Path(click.get_current_context().obj["index"])
 
@@ -175,7 +198,7 @@ def index_cmd(paths: tuple[Path, ...], full: bool, wait: float, as_json: bool) -
 
     Example: coi index corpus --wait 60
     """
-    from coi.index import index_corpus
+    from coi.update import index_corpus
 
     roots = list(paths) or [Path("corpus")]
     bar: Any = None
@@ -249,6 +272,10 @@ def search_cmd(ctx: click.Context, query: str, types: tuple[str, ...], not_type:
     """
     from coi.search import Filters, parse_date_bound, search
 
+    if output is not None and not cite_format:
+        raise CoiUsageError("-o/--output writes a citation export: give --cite FORMAT with it")
+    if output is not None and not output.parent.is_dir():
+        raise CoiUsageError(f"-o {output}: the folder {output.parent} does not exist")
     if topics or not_topic or countrys or not_country:
         from coi.tag import corpus_vocabulary, resolve
 
@@ -366,12 +393,12 @@ def topics_cmd(corpus: Path | None, as_json: bool) -> None:
 
     Example: coi topics corpus
     """
-    from coi import index as coi_index
+    from coi import store
     from coi.tag import corpus_vocabulary
 
     vocab = corpus_vocabulary([corpus or Path("corpus")])
     counts: dict[str, dict[str, int]] = {"topic": {}, "country": {}}
-    if coi_index.exists(_index_dir()):
+    if store.exists(_index_dir()):
         from coi.search import stats
 
         data = stats(_index_dir())
@@ -388,6 +415,35 @@ def topics_cmd(corpus: Path | None, as_json: bool) -> None:
             click.echo(f"{kind}:")
         for r in shown:
             click.echo(f"  {r['key']:<40} {r['passages']:>6}  {r['label']}")
+
+
+@cli.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def check_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
+    """Verify the index against the corpus (default ./corpus): every document present with its content hash and
+    passage count, nothing stale, every stored record readable. Changes nothing; `coi index --full` repairs.
+
+    Exit codes: 0 sound; 1 problems found (listed).
+
+    Example: coi check corpus
+    """
+    from coi.update import check_index
+
+    roots = list(paths) or [Path("corpus")]
+    _must_exist(roots)
+    report = check_index(_index_dir(), roots)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for problem in report.problems:
+            click.echo(f"problem: {problem}")
+        verdict = f"{len(report.problems)} problem(s); run `coi index --full` to repair" if report.problems \
+            else "sound"
+        click.echo(f"{report.documents} documents, {report.passages} passages in {report.segments} segment(s): "
+                   f"{verdict}")
+    if report.problems:
+        sys.exit(1)
 
 
 @cli.command("cite")

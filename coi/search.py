@@ -21,11 +21,12 @@ from whoosh import query as Q
 from whoosh.qparser import FieldAliasPlugin, MultifieldParser
 from whoosh.sorting import FieldFacet, ScoreFacet
 
-from coi import evaluate
+from coi import store
 from coi.analysis import MIN_PART, fold, stem_word
+from coi.engine import evaluate
+from coi.engine.evaluate import members, to_mask
+from coi.engine.readers import ColumnLookup, column_values, matched_tokens
 from coi.errors import UsageError
-from coi.evaluate import members, to_mask
-from coi.index import open_index
 
 # A document's title is not a passage's text: searched by default it would make every passage of a document
 # match its words; filters (--type, --source, dates) narrow by document instead.
@@ -234,10 +235,11 @@ class Searcher:
         # A re-index that commits while we open deletes the generation we were about to read: open the newest.
         for attempt in range(ATTEMPTS):
             try:
-                self.ix = open_index(self.index_dir)
+                self.ix = store.open_index(self.index_dir)
                 self.searcher = self.ix.searcher()
                 break
             except FileNotFoundError:
+                # a rebuild switched generations and removed the old one's files: read CURRENT again
                 if attempt == ATTEMPTS - 1:
                     raise
                 time.sleep(0.05 * (attempt + 1))
@@ -261,7 +263,7 @@ class Searcher:
 
     def column(self, name: str) -> list[Any]:
         if name not in self._columns:
-            self._columns[name] = list(self.reader.column_reader(name))
+            self._columns[name] = column_values(self.reader, name)
         return self._columns[name]
 
     def docs(self, fieldname: str, value: str) -> frozenset[int]:
@@ -397,7 +399,7 @@ class Searcher:
 
     def _column_reader(self, name: str) -> Any:
         if name not in self._readers:
-            self._readers[name] = self.reader.column_reader(name)
+            self._readers[name] = ColumnLookup(self.reader, name)
         return self._readers[name]
 
     def search(self, text: str, filters: Filters = Filters(), sort: str = "relevance", limit: int = 10,
@@ -491,8 +493,7 @@ def _highlight(text: str, words: frozenset[str], analyzer: Any) -> str:
     """Up to two fragments of `text` around the query's words, marked; as whoosh's Highlighter does for a hit
     (it re-analyses the text and keeps the fragments with the most matches)."""
     hl = _HIGHLIGHTER
-    tokens = analyzer(text, positions=True, chars=True, mode="index", removestops=False)
-    tokens = hl._merge_matched_tokens(highlight.set_matched_filter(tokens, words))
+    tokens = matched_tokens(analyzer, text, words)
     fragments = highlight.top_fragments(hl.fragmenter.fragment_tokens(text, tokens), 2, hl.scorer, hl.order,
                                         minscore=1)
     return str(hl.formatter.format(fragments))

@@ -19,8 +19,9 @@ _SWAPS = [("Azerbeidzjan", ["Armenië", "Georgië", "Iran", "Turkije", "Rusland"
           ("LHBTIQ+", ["LHBTIQ+", "vrouwen", "minderjarigen"])]
 
 
-def generate_corpus(seed_dir: Path, out: Path, copies: int, seed: int = 7) -> list[Path]:
-    """Write `copies` variants of the seeds into `out` (the seeds themselves not included)."""
+def generate_corpus(seed_dir: Path, out: Path, copies: int, seed: int = 7, first: int = 10000) -> list[Path]:
+    """Write `copies` variants of the seeds into `out` (the seeds themselves not included), numbered from
+    `first` (their identifiers: give another corpus in the same index other numbers)."""
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     sources = [(seed_dir / name, ident, kind) for name, (ident, kind) in _VARIANTS.items()]
@@ -29,7 +30,7 @@ def generate_corpus(seed_dir: Path, out: Path, copies: int, seed: int = 7) -> li
     for i in range(copies):
         path, ident, kind = sources[i % len(sources)]
         text = texts[path]
-        number = str(10000 + i)
+        number = str(first + i)
         if ident:
             text = re.sub(rf"\b{ident}\b", number, text)
         for word, options in _SWAPS:

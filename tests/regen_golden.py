@@ -44,8 +44,8 @@ CITATIONS = GOLDEN / "citations.txt"
 def citation_inputs() -> list:
     """(Citation) for each cited passage, built as the index would store it."""
     from coi.cite import build
-    from coi.index import doc_meta
     from coi.model import passage_to_dict
+    from coi.store import doc_meta
 
     out = []
     for path, anchors in CITED.items():

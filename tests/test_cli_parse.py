@@ -134,7 +134,7 @@ def test_sidecar_overrides_and_forces_genre(tmp_path) -> None:
 
 def test_missing_file_and_unknown_type(tmp_path) -> None:
     result = run("parse", str(tmp_path / "weg.txt"))
-    assert result.exit_code == 1 and "file not found" in result.output
+    assert result.exit_code == 2 and result.output == f"Error: {tmp_path / 'weg.txt'}: no such file or directory\n"
     odd = tmp_path / "x.docx"
     odd.write_bytes(b"PK")
     result = run("parse", str(odd))

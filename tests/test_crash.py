@@ -1,5 +1,6 @@
-"""Crash safety and concurrency with real processes: SIGKILL at 20 points of a re-index, four searching
-processes during a re-index, two `coi index` runs at once."""
+"""Crash safety and concurrency with real processes: SIGKILL at 20 points of a first build and of a re-index
+(with adds, changes, deletions and renames since the last run), four searching processes during a re-index, two
+`coi index` runs at once; after every kill, no process of the killed run is left."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from coi.testing import generate_corpus
 from tests.conftest import CORPUS
 
 GENERATED = 200
-KILL_POINTS = 20
+KILL_POINTS = 12  # during a re-index
+FIRST_BUILD_KILL_POINTS = 8
 
 
 def snapshot(index: Path) -> set[tuple[str, str]]:
@@ -30,22 +32,55 @@ def snapshot(index: Path) -> set[tuple[str, str]]:
 
 def coi(index: Path, *args: str) -> subprocess.Popen:
     env = dict(os.environ, COI_BATCH_DOCUMENTS="10")  # many commits: kills land in parse, write and commit
+    # a session of its own: every process the run starts (its parse workers) can be found after a kill
     return subprocess.Popen([sys.executable, "-m", "coi", "--index", str(index), *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def session_processes(sid: int) -> list[int]:
+    """The processes still alive in a session (zombies, which hold nothing, left out)."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            if fields[0] != "Z" and int(fields[3]) == sid:
+                alive.append(int(entry.name))
+    return alive
+
+
+def kill_and_check_no_orphans(proc: subprocess.Popen) -> None:
+    """SIGKILL the run; within 5 seconds nothing it started may be left running."""
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 5
+    while session_processes(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert session_processes(proc.pid) == [], "processes of the killed run are still running"
 
 
 @pytest.fixture(scope="module")
 def crash_setup(tmp_path_factory):
-    """An index of the corpus as it was, the corpus as it is now (every generated document changed), and a
-    clean build of the corpus as it is now."""
+    """An index of the corpus as it was; the corpus as it is now (generated documents changed, deleted, renamed
+    and added); what an uninterrupted run makes of the index as it was (renamed documents keep the doc_id they
+    had, which for a document without an identifier came from its old file name); a clean build of the corpus as
+    it is now; and how long the uninterrupted run took."""
     root = tmp_path_factory.mktemp("crash")
     corpus = root / "corpus"
     shutil.copytree(CORPUS, corpus)
-    generate_corpus(CORPUS, corpus / "gen", GENERATED)
+    generated = generate_corpus(CORPUS, corpus / "gen", GENERATED)
     before = root / "index-before"
     index_corpus(before, [corpus])
-    for f in (corpus / "gen").iterdir():
+    for f in generated[:150]:
         f.write_text(f.read_text(encoding="utf-8").replace("Nederland", "Holland"), encoding="utf-8")
+    for f in generated[150:165]:
+        f.unlink()
+    for f in generated[165:180]:
+        f.rename(f.with_name("hernoemd-" + f.name))
+    generate_corpus(CORPUS, corpus / "nieuw", 15, seed=11, first=20000)
     clean = root / "index-clean"
     index_corpus(clean, [corpus])
     probe = root / "probe"
@@ -53,20 +88,19 @@ def crash_setup(tmp_path_factory):
     start = time.monotonic()
     assert coi(probe, "index", str(corpus)).wait() == 0
     duration = time.monotonic() - start
-    return corpus, before, snapshot(clean), duration
+    return corpus, before, snapshot(probe), snapshot(clean), duration
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("point", range(KILL_POINTS))
 def test_sigkill_during_index_leaves_a_readable_index_that_converges(tmp_path, crash_setup, point) -> None:
-    corpus, before, expected, duration = crash_setup
+    corpus, before, expected, _, duration = crash_setup
     index = tmp_path / "index"
     shutil.copytree(before, index)
     answered_before = search(index, "Azerbeidzjan").total
     proc = coi(index, "index", str(corpus))
     time.sleep(duration * (0.05 + 0.9 * point / (KILL_POINTS - 1)))  # from startup to the last commit
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    kill_and_check_no_orphans(proc)
     # the last committed index answers (its totals move only when a commit landed)
     result = search(index, "Azerbeidzjan")
     assert result.total >= answered_before * 0.5
@@ -77,8 +111,28 @@ def test_sigkill_during_index_leaves_a_readable_index_that_converges(tmp_path, c
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("point", range(FIRST_BUILD_KILL_POINTS))
+def test_sigkill_during_a_first_build_is_reported_and_resumed(tmp_path, crash_setup, point) -> None:
+    corpus, _, _, expected, duration = crash_setup
+    index = tmp_path / "index"
+    proc = coi(index, "index", str(corpus))
+    time.sleep(duration * (0.1 + 1.2 * point / (FIRST_BUILD_KILL_POINTS - 1)))  # a first build takes longer
+    kill_and_check_no_orphans(proc)
+    searched = subprocess.run([sys.executable, "-m", "coi", "--index", str(index), "search", "Azerbeidzjan"],
+                              capture_output=True, text=True)
+    if searched.returncode:  # killed before the build completed: one line that says what to do
+        assert searched.stderr == (f"Error: {index}: the index is incomplete (its first build was interrupted); "
+                                   f"run `coi index` to finish it\n") or "does not exist" in searched.stderr
+    else:
+        assert "passages for 'Azerbeidzjan'" in searched.stdout
+    summary = index_corpus(index, [corpus])
+    assert summary.failed == []
+    assert snapshot(index) == expected
+
+
+@pytest.mark.slow
 def test_four_searching_processes_during_a_reindex(tmp_path, crash_setup) -> None:
-    corpus, before, _, _ = crash_setup
+    corpus, before, _, _, _ = crash_setup
     index = tmp_path / "index"
     shutil.copytree(before, index)
     stop = tmp_path / "stop"
@@ -123,4 +177,6 @@ def test_two_index_runs_at_once(tmp_path) -> None:
                                    "--wait SECONDS")
         assert "Traceback" not in err
     assert search(index, "*").total == 83
+    for proc in procs:
+        assert session_processes(proc.pid) == []
     assert coi(index, "index", str(corpus), "--wait", "5").wait() == 0

@@ -7,12 +7,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from whoosh import index as windex
 
-from coi import evaluate
-from coi.index import INDEX_NAME, index_records, schema
+from coi import store
+from coi.engine import evaluate
 from coi.parse import parse_file
 from coi.search import Filters, Searcher, parse_query
+from coi.store import index_records
 from coi.tag import load_vocabulary, tag_document
 from tests.conftest import CORPUS, FIXTURES
 
@@ -36,7 +36,7 @@ def segmented(tmp_path_factory) -> Path:
     files = sorted(CORPUS.glob("*.txt")) + sorted(CORPUS.glob("*.md")) + sorted((FIXTURES / "realdocs").glob("*"))
     vocab = load_vocabulary()
     docs = [(str(f), tag_document(parse_file(f), vocab)) for f in files]
-    ix = windex.create_in(str(path), schema(), indexname=INDEX_NAME)
+    ix = store.create_index(path)
     for part in (docs[:4], docs[4:8], docs[8:]):
         w = ix.writer()
         for key, doc in part:

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-import coi.index
+import coi.update
 from coi.errors import UsageError
-from coi.index import update_index, writer_lock
+from coi.index import update_index
 from coi.search import Searcher, search
+from coi.store import writer_lock
 from tests.conftest import CORPUS, SEEDS
 
 
@@ -86,7 +87,7 @@ def test_sidecar_change_reindexes_that_document(tmp_path, corpus) -> None:
 def test_parser_version_change_reparses_everything(tmp_path, corpus, monkeypatch) -> None:
     index = tmp_path / "index"
     update_index(index, [corpus])
-    monkeypatch.setattr(coi.index, "PARSER_VERSION", "test-next")
+    monkeypatch.setattr(coi.update, "PARSER_VERSION", "test-next")
     summary = update_index(index, [corpus])
     assert (summary.updated, summary.unchanged) == (5, 0)
     assert len(passage_ids(index)) == 83
@@ -102,13 +103,29 @@ def test_failed_document_keeps_its_earlier_passages(tmp_path, corpus) -> None:
     assert any(i.startswith("kst-21501-02-2737#") for i in passage_ids(index))
 
 
-def test_duplicate_doc_id_is_a_failure_not_a_merge(tmp_path, corpus) -> None:
+def test_the_same_content_at_two_paths_is_indexed_once_with_a_warning(tmp_path, corpus) -> None:
     index = tmp_path / "index"
     shutil.copy(corpus / SEEDS["001"], corpus / "kopie-van-2054.txt")
+    for _ in range(2):  # and again on the next run: no failure, no second copy
+        summary = update_index(index, [corpus])
+        assert summary.failed == []
+        assert [w for w in summary.warnings if "same content as" in w] == [
+            f"{corpus / 'kopie-van-2054.txt'}: same content as {corpus / SEEDS['001']}; indexed once"]
+        assert len(passage_ids(index)) == 83
+
+
+def test_two_documents_claiming_one_identifier_both_stay_findable(tmp_path, corpus) -> None:
+    index = tmp_path / "index"
+    update_index(index, [corpus])
+    text = (corpus / SEEDS["001"]).read_text(encoding="utf-8")
+    (corpus / "andere-versie.txt").write_text(text.replace("Yagublu", "Zebrastraat"), encoding="utf-8")
     summary = update_index(index, [corpus])
-    assert len(summary.failed) == 1
-    assert "document id ah-tk-20212022-2054 is already used by" in summary.failed[0].error
-    assert len(passage_ids(index)) == 83
+    assert summary.failed == [] and summary.added == 1
+    assert any("document id ah-tk-20212022-2054 is also claimed by" in w and "ah-tk-20212022-2054-andere-versie" in w
+               for w in summary.warnings)
+    assert search(index, "Yagublu").hits[0].doc_id == "ah-tk-20212022-2054"
+    assert search(index, "Zebrastraat").hits[0].doc_id == "ah-tk-20212022-2054-andere-versie"
+    assert update_index(index, [corpus]).unchanged == 6
 
 
 def test_full_rebuild_drops_what_is_not_under_the_paths(tmp_path, corpus) -> None:
@@ -124,6 +141,7 @@ def test_second_writer_waits_or_gives_up(tmp_path, corpus) -> None:
     from coi.errors import IndexBusyError
 
     index = tmp_path / "index"
+    index.mkdir()
     with writer_lock(index, wait=0), pytest.raises(IndexBusyError, match="another `coi index` is running"):
         update_index(index, [corpus], wait=0.3)
     assert update_index(index, [corpus]).added == 5
@@ -155,7 +173,7 @@ def test_worker_processes_parse_what_one_process_would(tmp_path, monkeypatch) ->
     generate_corpus(CORPUS, corpus / "gen", 30)
     (corpus / "leeg.txt").write_bytes(b"")
     (corpus / "ruis.txt").write_bytes(bytes(range(256)) * 40)
-    shutil.copy(CORPUS / SEEDS["001"], corpus / "dubbel.txt")  # the same doc_id as a seed
+    shutil.copy(CORPUS / SEEDS["001"], corpus / "dubbel.txt")  # the same content as a seed: indexed once
     import concurrent.futures
 
     sent: list[Path] = []
@@ -173,11 +191,11 @@ def test_worker_processes_parse_what_one_process_would(tmp_path, monkeypatch) ->
         summary = index_corpus(index, [corpus])
         results[workers] = (summary.added, sorted((Path(f.path).name, f.error) for f in summary.failed),
                             summary.passages, snapshot(index))
-    assert len(sent) == 38  # every new file went to a worker (with "0", none)
+    assert len(sent) == 36  # every new file that can be read went to a worker (with "0", none)
     assert results["2"] == results["0"]
     added, failed, passages, _ = results["2"]
     assert added == 35 and passages > 500
-    assert [name for name, _ in failed] == ["dubbel.txt", "leeg.txt", "ruis.txt"]
+    assert [name for name, _ in failed] == ["leeg.txt", "ruis.txt"]
     monkeypatch.setenv("COI_WORKERS", "2")
     again = index_corpus(tmp_path / "index-2", [corpus])
     assert (again.added, again.updated, again.unchanged) == (0, 0, 35)
@@ -185,11 +203,11 @@ def test_worker_processes_parse_what_one_process_would(tmp_path, monkeypatch) ->
 
 def test_workers_are_used_for_many_documents_only(monkeypatch) -> None:
     monkeypatch.delenv("COI_WORKERS", raising=False)
-    assert coi.index._workers(coi.index.PARALLEL_FROM - 1) == 0
-    assert coi.index._workers(1000) >= 1
+    assert coi.update._workers(coi.update.PARALLEL_FROM - 1) == 0
+    assert coi.update._workers(1000) >= 1
     monkeypatch.setenv("COI_WORKERS", "0")
-    assert coi.index._workers(1000) == 0
+    assert coi.update._workers(1000) == 0
     monkeypatch.setenv("COI_WORKERS", "twee")
     with pytest.raises(UsageError, match="COI_WORKERS='twee'"):
-        coi.index._workers(1000)
+        coi.update._workers(1000)
 

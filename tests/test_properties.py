@@ -12,9 +12,9 @@ from coi.clean import join_lines, remove_furniture
 from coi.dates import normalise_vergaderjaar, parse_date, vergaderjaar_for
 from coi.errors import CoiError
 from coi.footnotes import find_urls, join_footnote_lines, mark_footnotes, split_footnotes, strip_marks
-from coi.index import schema
 from coi.lines import Line
 from coi.search import parse_query
+from coi.store import schema
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -27,7 +27,7 @@ from whoosh import query as Q
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.scoring import BM25FScorer
 
-from coi.whoosh_fixes import LENGTHS, length_bytes
+from coi.engine.fixes import LENGTHS, length_bytes
 
 Docs = set[int] | frozenset[int]  # document numbers
 

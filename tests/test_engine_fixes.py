@@ -7,19 +7,19 @@ from pathlib import Path
 
 import pytest
 from whoosh import externalsort
-from whoosh import index as windex
 from whoosh.codec import whoosh3
 
-from coi import whoosh_fixes
-from coi.index import INDEX_NAME, index_records, schema
+from coi import store
+from coi.engine import fixes as whoosh_fixes
 from coi.parse import parse_file
+from coi.store import index_records
 from tests.conftest import CORPUS, FIXTURES
 
 
 def build(path: Path, limitmb: int) -> None:
     files = sorted(CORPUS.glob("*.txt")) + sorted(CORPUS.glob("*.md")) + sorted((FIXTURES / "realdocs").glob("*"))
     path.mkdir()
-    ix = windex.create_in(str(path), schema(), indexname=INDEX_NAME)
+    ix = store.create_index(path)
     w = ix.writer(limitmb=limitmb)
     for f in files:
         for record in index_records(parse_file(f), str(f), "x"):
@@ -28,7 +28,7 @@ def build(path: Path, limitmb: int) -> None:
 
 
 def contents(path: Path) -> tuple:
-    ix = windex.open_dir(str(path), indexname=INDEX_NAME)
+    ix = store.open_index(path)
     with ix.reader() as r:
         postings = list(r.iter_postings())
         lengths = [(d, f, r.doc_field_length(d, f)) for d in range(r.doc_count_all())

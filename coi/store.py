@@ -1,0 +1,390 @@
+"""The store: the index's schema, where its files are, opening and locking it, its own metadata, and the
+conversion between stored records and the typed model, both ways.
+
+An index directory holds generations of one whoosh index, each complete in itself. The file CURRENT names the
+generation that searches read; it is replaced (atomically) only when a generation is complete. A first build, a
+rebuild for another analyzer or storage format, and `coi index --full` write a new generation, named in the file
+NEXT while it is built: searches keep reading CURRENT meanwhile, a killed build is resumed by the next run, and
+the old generation's files are removed after the switch. Ordinary runs update CURRENT in place, a commit per
+batch of documents; each whoosh commit is atomic, so a killed run leaves the last commit readable.
+
+The index is its own manifest: besides one record per passage it holds one record per document (its path,
+content hash and parsed form) and one metadata record (how the documents were tagged).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import re
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from coi.analysis import ANALYSIS_VERSION
+from coi.errors import CoiError, IndexBusyError, IndexMissingError, UsageError
+from coi.model import Document, Footnote, Passage, document_from_dict, document_to_dict, passage_to_dict
+
+FORMAT = "5"  # the storage format: schema and record layout. A generation of another format is rebuilt.
+ANALYZER = f"coi-dutch-{ANALYSIS_VERSION}"  # the analysis the text fields were indexed with
+CURRENT, NEXT = "CURRENT", "NEXT"
+LOCK_NAME = ".coi-index.lock"
+META_ID = "meta:index"
+WRITER_MB = 256  # memory for postings before a writer spills them to disk
+SMALL_SEGMENT = 2000  # documents: segments below this are merged at every commit
+MAX_DELETED = 0.25  # a segment with more than this share of deleted documents is merged (its deletions dropped)
+
+
+class IndexIncompleteError(IndexMissingError):
+    """A first build of the index was interrupted: nothing complete to search yet."""
+
+
+def _lazy_whoosh() -> Any:
+    from whoosh import index as windex
+
+    import coi.engine  # noqa: F401  (checks the whoosh version and installs coi's fixes)
+
+    return windex
+
+
+def schema() -> Any:
+    """The index schema: full-text fields (Dutch), facet columns, and stored JSON for hits."""
+    _lazy_whoosh()
+    from whoosh.columns import NumericColumn
+    from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
+
+    from coi.analysis import dutch_analyzer, reverse_analyzer
+
+    dutch = dutch_analyzer()
+    return Schema(
+        kind=ID(stored=True),  # "passage", "doc" or "meta"
+        id=ID(stored=True, unique=True),
+        doc_id=ID(stored=True),
+        path=ID(stored=True),
+        content_hash=STORED(),
+        passages=STORED(),  # on a document record: how many passages it has (for `coi check`)
+        data=STORED(),
+        meta=STORED(),  # on a document record: the fields a hit shows (doc_meta)
+        text=TEXT(analyzer=dutch, phrase=True),
+        heading=TEXT(analyzer=dutch, phrase=True, field_boost=1.5),
+        title=TEXT(analyzer=dutch, phrase=False),  # on document records
+        notes=TEXT(analyzer=dutch, phrase=True, field_boost=0.5),
+        rev=TEXT(analyzer=reverse_analyzer(), phrase=False),
+        doc_type=ID(sortable=True),
+        topic=KEYWORD(commas=True, sortable=True),
+        country=KEYWORD(commas=True, sortable=True),
+        source=ID(sortable=True),
+        year=ID(sortable=True),  # "2022", or "" when unknown
+        day=COLUMN(NumericColumn("i", default=0)),  # yyyymmdd, 0 when unknown: date filters and sorting read it
+    )
+
+
+# ---------------------------------------------------------------------------------------------- generations
+
+@dataclass(frozen=True)
+class Generation:
+    """One complete or growing copy of the index, and how it was built."""
+
+    name: str  # whoosh's index name: its files are _NAME_N.toc and NAME_*.seg
+    format: str = FORMAT
+    analyzer: str = ANALYZER
+
+    @property
+    def compatible(self) -> bool:
+        """Whether this version of coi reads and updates it as it is."""
+        return self.format == FORMAT and self.analyzer == ANALYZER
+
+
+def read_pointer(index_dir: Path, which: str) -> Generation | None:
+    """The generation CURRENT or NEXT names, or None."""
+    try:
+        data = json.loads((index_dir / which).read_text(encoding="utf-8"))
+        return Generation(str(data["name"]), str(data["format"]), str(data["analyzer"]))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise IndexMissingError(f"{index_dir / which}: unreadable ({exc}); run `coi index --full`") from None
+
+
+def write_pointer(index_dir: Path, which: str, gen: Generation) -> None:
+    """Name `gen` in CURRENT or NEXT, atomically (a reader sees the old file or the new one, never half)."""
+    tmp = index_dir / f".{which}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps({"name": gen.name, "format": gen.format, "analyzer": gen.analyzer}) + "\n",
+                   encoding="utf-8")
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, index_dir / which)
+
+
+def remove_pointer(index_dir: Path, which: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        (index_dir / which).unlink()
+
+
+def new_generation() -> Generation:
+    return Generation("g" + uuid.uuid4().hex[:10])
+
+
+def generation_files(index_dir: Path, name: str) -> list[Path]:
+    """The files of a generation (whoosh's TOCs, segments and its write lock)."""
+    pattern = re.compile(rf"^(_{re.escape(name)}_\d+\.toc|{re.escape(name)}_[0-9a-zA-Z]+(\.[\w.]+)?)$")
+    return [p for p in index_dir.iterdir() if pattern.match(p.name)] if index_dir.is_dir() else []
+
+
+def remove_generations(index_dir: Path, keep: set[str]) -> None:
+    """Remove the files of every generation but `keep` (older ones, abandoned builds, a pre-generation index).
+    A search that still has a removed file open keeps reading it; one that opens anew reads CURRENT again."""
+    names = {m.group(1) for p in index_dir.iterdir()
+             if (m := re.match(r"^_(\w+?)_\d+\.toc$", p.name)) or (m := re.match(r"^(\w+?)_\w+\.seg$", p.name))}
+    names |= {m.group(1) for p in index_dir.iterdir() if (m := re.match(r"^(\w+?)_WRITELOCK$", p.name))}
+    for name in names - keep:
+        for path in generation_files(index_dir, name):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+
+def check_index_dir(index_dir: Path) -> None:
+    """An index directory that exists and is a directory, or can be made: a one-line UsageError if not."""
+    if index_dir.exists() and not index_dir.is_dir():
+        raise UsageError(f"--index {index_dir}: not a directory")
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--index {index_dir}: cannot create the index directory ({exc.strerror})") from None
+    if not os.access(index_dir, os.W_OK | os.X_OK):
+        raise UsageError(f"--index {index_dir}: the index directory is not writable")
+
+
+def current(index_dir: Path) -> Generation:
+    """The generation searches read; a one-line IndexMissingError when there is none to read."""
+    gen = read_pointer(index_dir, CURRENT) if index_dir.is_dir() else None
+    if gen is None:
+        if index_dir.is_dir() and read_pointer(index_dir, NEXT) is not None:
+            raise IndexIncompleteError(f"{index_dir}: the index is incomplete (its first build was interrupted); "
+                                       f"run `coi index` to finish it")
+        old = index_dir.is_dir() and any(index_dir.glob("_coi*_*.toc"))
+        why = "was built by an older version of coi" if old else "does not exist"
+        raise IndexMissingError(f"{index_dir}: the index {why}; run `coi index` first")
+    if not gen.compatible:
+        raise IndexMissingError(f"{index_dir}: the index was built with {gen.analyzer} (format {gen.format}); this "
+                                f"coi reads {ANALYZER} (format {FORMAT}); run `coi index` to rebuild it")
+    return gen
+
+
+def exists(index_dir: Path) -> bool:
+    """Whether there is a complete index this version of coi can search."""
+    try:
+        current(index_dir)
+    except IndexMissingError:
+        return False
+    return True
+
+
+def open_generation(index_dir: Path, gen: Generation) -> Any:
+    return _lazy_whoosh().open_dir(str(index_dir), indexname=gen.name)
+
+
+def create_generation(index_dir: Path, gen: Generation) -> Any:
+    return _lazy_whoosh().create_in(str(index_dir), schema(), indexname=gen.name)
+
+
+def generation_exists(index_dir: Path, gen: Generation) -> bool:
+    return bool(_lazy_whoosh().exists_in(str(index_dir), indexname=gen.name))
+
+
+def create_index(index_dir: Path) -> Any:
+    """A new, empty index that searches read at once (for tests and benchmarks that write records directly)."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    gen = new_generation()
+    ix = create_generation(index_dir, gen)
+    write_pointer(index_dir, CURRENT, gen)
+    return ix
+
+
+def open_index(index_dir: Path) -> Any:
+    """Open the current generation for reading; a clear error when there is none."""
+    return open_generation(index_dir, current(index_dir))
+
+
+@contextlib.contextmanager
+def writer_lock(index_dir: Path, wait: float) -> Iterator[None]:
+    """Hold the one-writer lock, waiting up to `wait` seconds for another run to finish."""
+    fd = os.open(index_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexBusyError(
+                        f"{index_dir}: another `coi index` is running; try again later or pass --wait SECONDS"
+                    ) from None
+                time.sleep(0.1)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def merge_policy(writer: Any, segments: list[Any]) -> list[Any]:
+    """Which segments a commit keeps as they are; the others are merged into the new segment (their deleted
+    documents dropped). Merged: every segment of fewer than SMALL_SEGMENT documents and every segment with more
+    than MAX_DELETED of its documents deleted (wholly deleted ones simply disappear). So an index holds its large
+    segments plus at most the one just written, and deletions never pile up."""
+    from whoosh.reading import SegmentReader
+
+    keep = []
+    for seg in segments:
+        total, deleted = seg.doc_count_all(), seg.deleted_count()
+        if total >= SMALL_SEGMENT and deleted <= MAX_DELETED * total:
+            keep.append(seg)
+            continue
+        if deleted < total:
+            reader = SegmentReader(writer.storage, writer.schema, seg)
+            writer.add_reader(reader)
+            reader.close()
+    return keep
+
+
+def open_writer(ix: Any, **kwargs: Any) -> Any:
+    """A writer with coi's memory for postings. Its segments are whoosh's compound files: a reader opens all of a
+    segment's parts at once, so a re-index that deletes the segment later cannot pull a part from under it (with
+    separate files, whoosh opens columns lazily and a search during a re-index failed)."""
+    return ix.writer(limitmb=kwargs.pop("limitmb", WRITER_MB), **kwargs)
+
+
+def commit(writer: Any) -> None:
+    """Commit with coi's merge policy."""
+    writer.commit(mergetype=merge_policy)
+
+
+# ------------------------------------------------------------------------------------------ index metadata
+
+@dataclass(frozen=True)
+class IndexMeta:
+    """What the index says about itself, kept in its metadata record (committed with the documents)."""
+
+    tagging: str = ""  # digest of the vocabulary and tagger that tagged the documents
+    updated: str = ""  # when a run last changed the index (ISO time, UTC)
+
+
+def read_meta(searcher: Any) -> IndexMeta:
+    fields = searcher.document(id=META_ID)
+    if not fields:
+        return IndexMeta()
+    data = json.loads(fields["data"])
+    return IndexMeta(tagging=data.get("tagging", ""), updated=data.get("updated", ""))
+
+
+def write_meta(writer: Any, meta: IndexMeta) -> None:
+    meta = replace(meta, updated=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+    writer.update_document(kind="meta", id=META_ID, data=json.dumps({"tagging": meta.tagging, "updated": meta.updated}))
+
+
+# ------------------------------------------------------------------------------------ records <-> the model
+
+def _day(doc: Document) -> int:
+    return doc.date.year * 10000 + doc.date.month * 100 + doc.date.day if doc.date else 0
+
+
+def doc_meta(doc: Document, full: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The document fields a hit carries (the rest stays in the document record); `full`: its dict, if made."""
+    full = document_to_dict(doc) if full is None else full
+    return {k: full[k] for k in ("doc_id", "doc_type", "title", "date", "dates", "identifiers", "people",
+                                 "source", "countries", "source_path", "source_url")}
+
+
+def index_records(doc: Document, key: str, digest: str) -> list[dict[str, Any]]:
+    """The whoosh documents for one parsed Document: its passages and its own record."""
+    dicts = [passage_to_dict(p) for p in doc.passages]
+    full = document_to_dict(doc, dicts)
+    notes = {f.n: f for f in doc.footnotes}
+    records: list[dict[str, Any]] = []
+    year = str(doc.date.year) if doc.date else ""
+    for p, pd in zip(doc.passages, dicts, strict=True):
+        cited = [notes[n] for n in p.footnotes if n in notes]
+        # the document's metadata is stored once, in its own record; a hit looks it up by doc_id
+        data = {"passage": pd | {"order": p.order},
+                "footnotes": [{"n": f.n, "text": f.text, "urls": list(f.urls)} for f in cited]}
+        countries = p.countries or doc.countries
+        records.append({
+            "kind": "passage", "id": p.id, "doc_id": doc.doc_id, "path": key,
+            "data": json.dumps(data, ensure_ascii=False),
+            "text": p.text, "heading": p.heading or "",
+            "notes": "\n".join(f.text for f in cited), "rev": p.text,
+            "doc_type": doc.doc_type.value, "topic": ",".join(p.topics), "country": ",".join(countries),
+            "source": doc.source or "", "year": year, "day": _day(doc),
+        })
+    records.append({
+        "kind": "doc", "id": f"doc:{key}", "doc_id": doc.doc_id, "path": key, "content_hash": digest,
+        "passages": len(doc.passages),
+        "data": json.dumps(full, ensure_ascii=False), "meta": json.dumps(doc_meta(doc, full), ensure_ascii=False),
+        "title": doc.title or "", "doc_type": doc.doc_type.value, "source": doc.source or "", "year": year,
+        "day": _day(doc),
+    })
+    return records
+
+
+def document_from_record(fields: dict[str, Any]) -> Document:
+    """The parsed Document kept in a document record."""
+    return document_from_dict(json.loads(fields["data"]))
+
+
+def meta_document(meta: dict[str, Any]) -> Document:
+    """A document's metadata (from its record's `meta`, as a hit carries it) as a Document without passages."""
+    return document_from_dict(meta | {"sha256": None, "passages": [], "footnotes": [], "references": []})
+
+
+@dataclass(frozen=True)
+class StoredPassage:
+    """A passage as the index keeps it: with the footnotes it cites and its document's metadata."""
+
+    passage: Passage
+    footnotes: tuple[Footnote, ...]
+    doc: Document  # metadata only: no passages, footnotes or references
+
+
+def passage_from_record(fields: dict[str, Any], doc: Document) -> StoredPassage:
+    """A passage record back as typed objects (`doc`: its document's metadata)."""
+    data = json.loads(fields["data"])
+    p = data["passage"]
+    passage = Passage(
+        id=p["id"], anchor=p["anchor"], locator=p["locator"], heading=p["heading"], text=p["text"],
+        footnotes=tuple(p["footnotes"]), topics=tuple(p["topics"]), countries=tuple(p["countries"]),
+        pages=tuple(p["pages"]), order=p.get("order", 0), questions=tuple(p.get("questions", ())),
+        triggers={k: tuple(v) for k, v in p.get("triggers", {}).items()})
+    notes = tuple(Footnote(f["n"], f["text"], tuple(f["urls"])) for f in data["footnotes"])
+    return StoredPassage(passage, notes, doc)
+
+
+@dataclass(frozen=True)
+class Held:
+    """What the index holds for one file."""
+
+    key: str
+    doc_id: str
+    content_hash: str
+    passages: int = 0
+
+
+def held_documents(searcher: Any) -> dict[str, Held]:
+    """The documents in the index, by path key."""
+    out: dict[str, Held] = {}
+    for fields in searcher.documents(kind="doc"):
+        out[fields["path"]] = Held(fields["path"], fields["doc_id"], fields.get("content_hash", ""),
+                                   fields.get("passages", 0))
+    return out
+
+
+def describe(error: BaseException, path: Path | str) -> str:
+    """A failure as one line without the path it is about (it is printed beside it)."""
+    if isinstance(error, CoiError):
+        return str(error).removeprefix(f"{path}: ")
+    return f"internal error ({type(error).__name__}: {error})"
