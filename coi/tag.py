@@ -1,27 +1,46 @@
 """The tag stage: topics and countries for every passage, from a vocabulary users can read and extend.
 
-Matching is on analysed words (folded, stemmed, stop words out), in one pass over each passage. Each tag keeps
-the words that triggered it. A country named only in a passing list of three or more countries does not make
-the passage about that country; the document's main countries are a document-level field.
+A topic is set by evidence, not by a single word. Every term that matches adds its weight (a term 1, a weak word
+or a part of a compound ½); a topic needs 1 in all, 2 in a document about domestic policy (one that is about no
+country of origin and whose title is about no topic), and the document's title supports a topic the passage
+already has evidence for. Phrases listed under `cancel` take the words they cover out of a topic's evidence
+("vasthouden aan" a position is no detention). Words are matched by their stem and their lemma
+("gemarteld" meets "martelen") and as parts of compounds ("asielopvang" meets "asiel" and "opvang").
+
+A country named only in a passing list of three or more countries does not make the passage about it. A
+document's main countries are those its title names, else those most of its passages are about; a passage that
+names no country is about the document's main countries (an answer "Ja." is about what the document is about).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from coi.analysis import DutchTokenizer, fold
+from coi.analysis import DutchTokenizer, fold, stem_word
 from coi.errors import CoiError
 from coi.model import Document, Passage
 
+# Bump when matching or scoring changes: the digest changes with it and `coi index` re-tags stored documents.
+TAGGER_VERSION = "2"
 USER_VOCABULARY = "vocabulary.toml"  # in a corpus folder: extends the shipped vocabulary
 SECTIONS = ("topics", "countries", "regions")
 LIST_GAP = 2  # country names this close (in words) form a list
+
+TERM, WEAK, PART = 1.0, 0.5, 0.5  # weights: a term, a weak word, a term found as part of a compound
+ENOUGH = 1.0  # evidence a topic needs
+ENOUGH_DOMESTIC = 2.0  # ... in a document about domestic policy
+TITLE_SUPPORT = 0.5  # the document's title names the topic too
+MIN_PART = 5  # the shortest term found inside a compound; shorter ones ("ind", "amv") find too much
+MIN_REST = 3  # the shortest rest of a compound beside that term
 
 
 class VocabularyError(CoiError):
@@ -38,6 +57,8 @@ class Entry:
     terms: tuple[str, ...]
     weak: tuple[str, ...] = ()
     country: str | None = None  # a region's country
+    cancel: tuple[str, ...] = ()  # phrases whose words are no evidence for this topic
+    origin: bool = True  # a country asylum seekers come from (not a neighbour named for comparison)
 
 
 @dataclass(frozen=True)
@@ -45,7 +66,7 @@ class _Pattern:
     key: str
     words: tuple[str, ...]  # analysed words; the last may be a prefix
     prefix: bool
-    weak: bool
+    weight: float  # TERM or WEAK; 0 for a cancelling phrase
     term: str
 
 
@@ -57,23 +78,26 @@ class Vocabulary:
     digest: str
     _first: dict[str, list[_Pattern]] = field(default_factory=dict)
     _prefixes: list[_Pattern] = field(default_factory=list)
+    _parts: dict[str, list[_Pattern]] = field(default_factory=dict)  # one-word topic terms, by stem
 
     def __post_init__(self) -> None:
         tok = DutchTokenizer()
         for entry in self.entries.values():
-            for weak, terms in ((False, entry.terms), (True, entry.weak)):
+            for weight, terms in ((TERM, entry.terms), (WEAK, entry.weak), (0.0, entry.cancel)):
                 for term in terms:
                     raw = term.rstrip("*")
                     # a prefix ("homoseksu*") is compared with the written word, folded: not with a stem
                     prefix = term.endswith("*") and " " not in raw
-                    words = (fold(raw),) if prefix else tuple(t.text for t in tok(raw))
+                    words = (fold(raw),) if prefix else tuple(t.text for t in tok(_clean(raw)))
                     if not words:
                         continue
-                    pattern = _Pattern(entry.key, words, prefix, weak, term)
+                    pattern = _Pattern(entry.key, words, prefix, weight, term)
                     if prefix and len(words) == 1:
                         self._prefixes.append(pattern)
                     else:
                         self._first.setdefault(words[0], []).append(pattern)
+                    if entry.kind == "topics" and weight and len(words) == 1 and len(words[0]) >= MIN_PART:
+                        self._parts.setdefault(words[0], []).append(pattern)
 
     def topics(self) -> list[Entry]:
         return [e for e in self.entries.values() if e.kind == "topics"]
@@ -102,20 +126,23 @@ def _entries(data: dict[str, Any], path: str, text: str) -> dict[str, tuple[Entr
             full = f"{section}.{key}"
             if not isinstance(spec, dict):
                 raise fail(full, "must be a table with label and terms")
-            unknown = set(spec) - {"label", "terms", "weak", "country", "replace"}
+            unknown = set(spec) - {"label", "terms", "weak", "cancel", "country", "origin", "replace"}
             if unknown:
-                raise fail(full, f"has unknown field {sorted(unknown)[0]!r}; use label, terms, weak, country")
-            for name in ("terms", "weak"):
+                raise fail(full, f"has unknown field {sorted(unknown)[0]!r}; use label, terms, weak, cancel, "
+                                 f"country, origin")
+            for name in ("terms", "weak", "cancel"):
                 value = spec.get(name, [])
                 if not isinstance(value, list) or not all(isinstance(t, str) and t.strip() for t in value):
                     raise fail(f"{full}.{name}", "must be a list of non-empty strings")
             for name in ("label", "country"):
                 if name in spec and not isinstance(spec[name], str):
                     raise fail(f"{full}.{name}", "must be a string")
-            if not isinstance(spec.get("replace", False), bool):
-                raise fail(f"{full}.replace", "must be true or false")
+            for name in ("replace", "origin"):
+                if not isinstance(spec.get(name, False), bool):
+                    raise fail(f"{full}.{name}", "must be true or false")
             entry = Entry(key, section, spec.get("label", ""), tuple(spec.get("terms", [])),
-                          tuple(spec.get("weak", [])), spec.get("country"))
+                          tuple(spec.get("weak", [])), spec.get("country"), tuple(spec.get("cancel", [])),
+                          spec.get("origin", True))
             out[key] = (entry, bool(spec.get("replace", False)))
     return out
 
@@ -132,7 +159,8 @@ def load_vocabulary(user: Path | None = None) -> Vocabulary:
     """The shipped vocabulary, extended by a user's file where one is given and exists."""
     shipped = resources.files("coi").joinpath("data/vocabulary.toml").read_text(encoding="utf-8")
     entries = {key: entry for key, (entry, _) in _read("coi/data/vocabulary.toml", shipped).items()}
-    digest = hashlib.sha256(shipped.encode())
+    digest = hashlib.sha256(f"tagger {TAGGER_VERSION}\n".encode())
+    digest.update(shipped.encode())
     if user is not None and user.is_file():
         try:
             text = user.read_text(encoding="utf-8")
@@ -149,7 +177,8 @@ def load_vocabulary(user: Path | None = None) -> Vocabulary:
                 entries[key] = replace(entry, label=entry.label or base.label, country=entry.country or base.country)
             else:
                 entries[key] = replace(base, label=entry.label or base.label, terms=base.terms + entry.terms,
-                                       weak=base.weak + entry.weak, country=entry.country or base.country)
+                                       weak=base.weak + entry.weak, cancel=base.cancel + entry.cancel,
+                                       country=entry.country or base.country)
     for entry in entries.values():
         if entry.kind == "regions" and entry.country not in entries:
             raise VocabularyError(f"region {entry.key!r} names country {entry.country!r}, which is not in the "
@@ -158,6 +187,113 @@ def load_vocabulary(user: Path | None = None) -> Vocabulary:
 
 
 # --------------------------------------------------------------------------------------------- matching
+
+# Extraction artefacts that hide words: "asiel-\nzoekers" hyphenated over a line, "NagornoKarabach" glued.
+_LINE_HYPHEN = re.compile(r"(\w)-[ \t]*\n[ \t]*([a-zà-ÿ])")
+_GLUED = re.compile(r"([a-zà-ÿ]{3})([A-ZÀ-Þ][a-zà-ÿ]{3})")
+
+
+def _clean(text: str) -> str:
+    return _GLUED.sub(r"\1 \2", _LINE_HYPHEN.sub(r"\1\2", text))
+
+
+@lru_cache(maxsize=100_000)
+def _lemma_stem(word: str) -> str:
+    """The stem of a word's dictionary form: the stemmer leaves participles ("gemarteld") apart from their verb."""
+    import simplemma  # its dictionaries load in ~1 s: only when tagging, never for `coi search`
+
+    return stem_word(fold(simplemma.lemmatize(word, lang="nl")))
+
+
+@dataclass(frozen=True)
+class _Word:
+    stem: str
+    lemma: str  # stem of the lemma
+    written: str
+    folded: str
+    pos: int
+
+
+def _words(text: str) -> list[_Word]:
+    out = []
+    for t in DutchTokenizer()(_clean(text), positions=True, keeporiginal=True):
+        folded = fold(t.original)
+        out.append(_Word(t.text, _lemma_stem(folded) if folded.isalpha() else t.text, t.original, folded, t.pos))
+    return out
+
+
+@dataclass(frozen=True)
+class _Hit:
+    pattern: _Pattern
+    first: int  # index of the first word matched
+    last: int
+    written: str
+    weight: float
+
+
+def _hits(words: list[_Word], vocab: Vocabulary) -> list[_Hit]:
+    """Every pattern that matches, with the words it covers; parts of compounds for words no term matched."""
+    out: list[_Hit] = []
+    for i, w in enumerate(words):
+        whole = len(out)
+        for key in dict.fromkeys((w.stem, w.lemma)):
+            for p in vocab._first.get(key, ()):
+                n = len(p.words)
+                span = words[i:i + n]
+                if len(span) == n and all(p.words[j] in (s.stem, s.lemma) for j, s in enumerate(span)):
+                    out.append(_Hit(p, i, i + n - 1, " ".join(s.written for s in span), p.weight))
+        for p in vocab._prefixes:
+            if w.folded.startswith(p.words[0]):
+                out.append(_Hit(p, i, i, w.written, p.weight))
+        if len(out) == whole:
+            out.extend(_Hit(p, i, i, w.written, min(p.weight, PART)) for p in _compound_parts(w, vocab))
+    return out
+
+
+def _compound_parts(w: _Word, vocab: Vocabulary) -> Iterable[_Pattern]:
+    """Terms a compound ends in ("asielopvang": opvang) or begins with (asiel), a linking s or e allowed."""
+    word = w.stem
+    for cut in range(MIN_REST, len(word) - MIN_PART + 1):
+        yield from vocab._parts.get(word[cut:], ())
+    folded = w.folded
+    for cut in range(MIN_PART, len(folded) - MIN_REST + 1):
+        yield from vocab._parts.get(folded[:cut], ())
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What one text says for each topic: its weight, and the words that gave it."""
+
+    weight: dict[str, float]
+    words: dict[str, tuple[str, ...]]
+
+
+def _evidence(hits: list[_Hit], vocab: Vocabulary) -> Evidence:
+    cancelled: dict[str, list[tuple[int, int]]] = {}
+    for h in hits:
+        if not h.pattern.weight:
+            cancelled.setdefault(h.pattern.key, []).append((h.first, h.last))
+    best: dict[tuple[str, int], _Hit] = {}  # one piece of evidence per topic and word
+    for h in hits:
+        entry = vocab.entries[h.pattern.key]
+        if entry.kind != "topics" or not h.weight:
+            continue
+        if any(a <= h.last and h.first <= b for a, b in cancelled.get(entry.key, ())):
+            continue
+        slot = (entry.key, h.first)
+        if slot not in best or h.weight > best[slot].weight:
+            best[slot] = h
+    per_term: dict[tuple[str, tuple[str, ...]], float] = {}  # a term said twice is still one term
+    words: dict[str, list[str]] = {}
+    for (key, _), h in sorted(best.items(), key=lambda kv: (-kv[1].weight, kv[1].first)):
+        term = (key, h.pattern.words)
+        per_term[term] = max(per_term.get(term, 0.0), h.weight)
+        words.setdefault(key, []).append(h.written)
+    weight: dict[str, float] = {}
+    for (key, _), w in per_term.items():
+        weight[key] = weight.get(key, 0.0) + w
+    return Evidence(weight, {k: tuple(dict.fromkeys(v)) for k, v in words.items()})
+
 
 @dataclass(frozen=True)
 class Tags:
@@ -169,41 +305,35 @@ class Tags:
     mentions: Counter[str]  # country and region mentions that count, for the document's main country
 
 
-def tag_text(text: str, vocab: Vocabulary) -> Tags:
-    """Topics and countries of one text, in one pass over its analysed words."""
-    tokens = [(t.text, t.original, t.pos) for t in DutchTokenizer()(text, positions=True, keeporiginal=True)]
-    stems = [s for s, _, _ in tokens]
-    hits: list[tuple[_Pattern, int, str]] = []  # pattern, position, words as written
-    for i, (stem, _, _) in enumerate(tokens):
-        for p in vocab._first.get(stem, ()):
-            n = len(p.words)
-            if tuple(stems[i:i + n]) == p.words:
-                hits.append((p, tokens[i][2], " ".join(o for _, o, _ in tokens[i:i + n])))
-        written = fold(tokens[i][1])
-        for p in vocab._prefixes:
-            if written.startswith(p.words[0]):
-                hits.append((p, tokens[i][2], tokens[i][1]))
-    strong: dict[str, list[str]] = {}
-    weak: dict[str, set[tuple[str, ...]]] = {}  # distinct weak words ("ngo" and "ngo's" are one)
+def tag_text(text: str, vocab: Vocabulary, context: Evidence | None = None, domestic: bool = False) -> Tags:
+    """Topics and countries of one text. `context` is the evidence of the document's title; in a `domestic`
+    document a topic needs more evidence unless the text itself names a country of origin."""
+    words = _words(text)
+    hits = _hits(words, vocab)
+    evidence = _evidence(hits, vocab)
     places: dict[str, list[int]] = {}
-    for p, pos, written in hits:
-        entry = vocab.entries[p.key]
-        if entry.kind == "topics" and p.weak:
-            weak.setdefault(p.key, set()).add(p.words)
-            strong.setdefault(f"\0weak:{p.key}", []).append(written)
-        elif entry.kind == "topics":
-            strong.setdefault(p.key, []).append(written)
-        else:
-            places.setdefault(p.key, []).append(pos)
-            strong.setdefault(p.key, []).append(written)
-    topics = [e.key for e in vocab.topics()
-              if e.key in strong or len(weak.get(e.key, ())) >= 2]
+    place_words: dict[str, list[str]] = {}
+    for h in hits:
+        if vocab.entries[h.pattern.key].kind != "topics" and h.weight:
+            places.setdefault(h.pattern.key, []).append(words[h.first].pos)
+            place_words.setdefault(h.pattern.key, []).append(h.written)
     mentions = _country_mentions(places, vocab)
     countries = sorted(mentions, key=lambda k: (-mentions[k], k))
+    own_country = any(vocab.entries[k].origin for k in mentions)
+    enough = ENOUGH_DOMESTIC if domestic and not own_country else ENOUGH
+    topics: list[str] = []
     triggers: dict[str, tuple[str, ...]] = {}
-    for key in topics + countries:
-        words = strong.get(key, []) + strong.get(f"\0weak:{key}", [])
-        triggers[key] = tuple(dict.fromkeys(words))
+    for entry in vocab.topics():
+        weight = evidence.weight.get(entry.key, 0.0)
+        why = evidence.words.get(entry.key, ())
+        if weight and context and context.weight.get(entry.key):
+            weight += TITLE_SUPPORT
+            why += tuple(f"{w} (titel)" for w in context.words[entry.key][:1])
+        if weight >= enough:
+            topics.append(entry.key)
+            triggers[entry.key] = why
+    for key in countries:
+        triggers[key] = tuple(dict.fromkeys(place_words.get(key, ())))
     return Tags(tuple(topics), tuple(countries), triggers, mentions)
 
 
@@ -229,19 +359,37 @@ def _country_mentions(places: dict[str, list[int]], vocab: Vocabulary) -> Counte
     return counts
 
 
+def _main_countries(title: Tags, passages: list[Tags], vocab: Vocabulary) -> tuple[str, ...]:
+    """The countries of origin a document is about: those of its title, else those most of its passages are
+    about (at least two, so that one remark on another country does not make the whole document about it)."""
+    origin = [k for k in title.countries if vocab.entries[k].origin]
+    if origin:
+        return tuple(origin)
+    total: Counter[str] = Counter()
+    for tags in passages:
+        total.update(k for k in tags.mentions if vocab.entries[k].origin)
+    counts = total.most_common()
+    if not counts or counts[0][1] < min(2, len(passages)):
+        return ()
+    return tuple(k for k, c in counts if c >= max(2, counts[0][1] / 2) or len(passages) == 1)
+
+
 def tag_document(doc: Document, vocab: Vocabulary) -> Document:
     """The document with topics, countries and triggers on every passage, and its main countries."""
+    texts = [f"{p.heading}\n{p.text}" if p.heading else p.text for p in doc.passages]
+    title = tag_text(doc.title or "", vocab)
+    first = [tag_text(t, vocab) for t in texts]  # countries first: they decide what the document is about
+    main = doc.countries or _main_countries(title, first, vocab)  # a sidecar's countries win
+    domestic = not main and not title.topics
+    context = _evidence(_hits(_words(doc.title or ""), vocab), vocab)
     passages: list[Passage] = []
-    total: Counter[str] = Counter()
-    for p in doc.passages:
-        # the heading counts: a section's title, or for an answer the question it answers
-        tags = tag_text(f"{p.heading}\n{p.text}" if p.heading else p.text, vocab)
-        total.update(set(tags.mentions))  # passages that are about a country, not how often it is named
-        passages.append(replace(p, topics=tags.topics, countries=tags.countries, triggers=tags.triggers))
-    main = doc.countries  # a sidecar's countries win
-    counts = [(k, c) for k, c in total.most_common() if vocab.entries[k].kind == "countries"]
-    if not main and counts:
-        main = tuple(k for k, c in counts if c >= counts[0][1] / 2)
+    for p, text, pre in zip(doc.passages, texts, first, strict=True):
+        tags = tag_text(text, vocab, context, domestic) if context.weight or domestic else pre
+        countries, triggers = tags.countries, dict(tags.triggers)
+        if not countries and main:  # names no country: about what the document is about
+            countries = tuple(k for k in main if k in vocab.entries)
+            triggers.update((k, ()) for k in countries)
+        passages.append(replace(p, topics=tags.topics, countries=countries, triggers=triggers))
     return replace(doc, passages=tuple(passages), countries=main)
 
 
