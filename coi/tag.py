@@ -369,9 +369,9 @@ def _main_countries(title: Tags, passages: list[Tags], vocab: Vocabulary) -> tup
     for tags in passages:
         total.update(k for k in tags.mentions if vocab.entries[k].origin)
     counts = total.most_common()
-    if not counts or counts[0][1] < min(2, len(passages)):
-        return ()
-    return tuple(k for k, c in counts if c >= max(2, counts[0][1] / 2) or len(passages) == 1)
+    # a quarter of the passages: an export-credit document that names Egypt in three answers is not about Egypt
+    enough = max(min(2, len(passages)), len(passages) / 4, counts[0][1] / 2) if counts else 0
+    return tuple(k for k, c in counts if c >= enough)
 
 
 def tag_document(doc: Document, vocab: Vocabulary) -> Document:
@@ -388,7 +388,7 @@ def tag_document(doc: Document, vocab: Vocabulary) -> Document:
         countries, triggers = tags.countries, dict(tags.triggers)
         if not countries and main:  # names no country: about what the document is about
             countries = tuple(k for k in main if k in vocab.entries)
-            triggers.update((k, ()) for k in countries)
+            triggers.update((k, ("(document)",)) for k in countries)
         passages.append(replace(p, topics=tags.topics, countries=countries, triggers=triggers))
     return replace(doc, passages=tuple(passages), countries=main)
 
