@@ -25,7 +25,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from coi.analysis import DutchTokenizer, fold, stem_word
+from coi.analysis import TOKEN_PATTERN, DutchTokenizer, fold, stem_word
 from coi.errors import CoiError
 from coi.model import Document, Passage
 
@@ -79,11 +79,15 @@ class Vocabulary:
     _first: dict[str, list[_Pattern]] = field(default_factory=dict)
     _prefixes: list[_Pattern] = field(default_factory=list)
     _parts: dict[str, list[_Pattern]] = field(default_factory=dict)  # one-word topic terms, by stem
+    _cancel: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)  # topic, phrase on folded text
+    _phrases: list[tuple[_Pattern, re.Pattern[str]]] = field(default_factory=list)  # terms that need stop words
 
     def __post_init__(self) -> None:
         tok = DutchTokenizer()
         for entry in self.entries.values():
-            for weight, terms in ((TERM, entry.terms), (WEAK, entry.weak), (0.0, entry.cancel)):
+            for phrase in entry.cancel:
+                self._cancel.append((entry.key, _phrase(phrase)))
+            for weight, terms in ((TERM, entry.terms), (WEAK, entry.weak)):
                 for term in terms:
                     raw = term.rstrip("*")
                     # a prefix ("homoseksu*") is compared with the written word, folded: not with a stem
@@ -92,11 +96,16 @@ class Vocabulary:
                     if not words:
                         continue
                     pattern = _Pattern(entry.key, words, prefix, weight, term)
+                    if len(words) == 1 and len(_WORD.findall(raw)) > 1:
+                        # "op de vlucht" without its stop words would be "vlucht": match it as written
+                        self._phrases.append((pattern, _phrase(raw)))
+                        continue
                     if prefix and len(words) == 1:
                         self._prefixes.append(pattern)
                     else:
                         self._first.setdefault(words[0], []).append(pattern)
-                    if entry.kind == "topics" and weight and len(words) == 1 and len(words[0]) >= MIN_PART:
+                    # only terms: a weak word inside a compound ("exportkredietsteun") says next to nothing
+                    if entry.kind == "topics" and weight == TERM and len(words) == 1 and len(words[0]) >= MIN_PART:
                         self._parts.setdefault(words[0], []).append(pattern)
 
     def topics(self) -> list[Entry]:
@@ -191,10 +200,19 @@ def load_vocabulary(user: Path | None = None) -> Vocabulary:
 # Extraction artefacts that hide words: "asiel-\nzoekers" hyphenated over a line, "NagornoKarabach" glued.
 _LINE_HYPHEN = re.compile(r"(\w)-[ \t]*\n[ \t]*([a-zà-ÿ])")
 _GLUED = re.compile(r"([a-zà-ÿ]{3})([A-ZÀ-Þ][a-zà-ÿ]{3})")
+_WORD = re.compile(TOKEN_PATTERN)
 
 
 def _clean(text: str) -> str:
     return _GLUED.sub(r"\1 \2", _LINE_HYPHEN.sub(r"\1\2", text))
+
+
+def _phrase(text: str) -> re.Pattern[str]:
+    """A cancelling phrase as a pattern on folded text: every word by its stem, so inflections match, and stop
+    words kept ("vasthouden aan" a position is not "vastgehouden")."""
+    words = [fold(w.rstrip("*")) for w in _WORD.findall(text)]
+    parts = [re.escape(stem_word(w) if len(w) > 3 else w) + r"\w*" for w in words]
+    return re.compile(r"\b" + r"\W+".join(parts) + r"\b")
 
 
 @lru_cache(maxsize=100_000)
@@ -212,13 +230,16 @@ class _Word:
     written: str
     folded: str
     pos: int
+    start: int  # offsets in the cleaned text
+    end: int
 
 
 def _words(text: str) -> list[_Word]:
     out = []
-    for t in DutchTokenizer()(_clean(text), positions=True, keeporiginal=True):
+    for t in DutchTokenizer()(text, positions=True, chars=True, keeporiginal=True):
         folded = fold(t.original)
-        out.append(_Word(t.text, _lemma_stem(folded) if folded.isalpha() else t.text, t.original, folded, t.pos))
+        out.append(_Word(t.text, _lemma_stem(folded) if folded.isalpha() else t.text, t.original, folded, t.pos,
+                         t.startchar, t.endchar))
     return out
 
 
@@ -231,9 +252,22 @@ class _Hit:
     weight: float
 
 
-def _hits(words: list[_Word], vocab: Vocabulary) -> list[_Hit]:
+def _span(words: list[_Word], start: int, end: int) -> tuple[int, int]:
+    """The first and last word within the characters start:end (first > last where there is none)."""
+    first = next((i for i, w in enumerate(words) if w.end > start), len(words))
+    last = max((i for i, w in enumerate(words) if w.start < end), default=-1)
+    return first, last
+
+
+def _hits(text: str, words: list[_Word], vocab: Vocabulary) -> list[_Hit]:
     """Every pattern that matches, with the words it covers; parts of compounds for words no term matched."""
     out: list[_Hit] = []
+    folded = fold(text)
+    for pattern, phrase in vocab._phrases:
+        for m in phrase.finditer(folded):
+            first, last = _span(words, m.start(), m.end())
+            if first <= last:
+                out.append(_Hit(pattern, first, last, text[m.start():m.end()], pattern.weight))
     for i, w in enumerate(words):
         whole = len(out)
         for key in dict.fromkeys((w.stem, w.lemma)):
@@ -266,33 +300,43 @@ class Evidence:
 
     weight: dict[str, float]
     words: dict[str, tuple[str, ...]]
+    strong: frozenset[str] = frozenset()  # topics a term (not only weak words) speaks for
 
 
-def _evidence(hits: list[_Hit], vocab: Vocabulary) -> Evidence:
+def _evidence(text: str, words: list[_Word], hits: list[_Hit], vocab: Vocabulary) -> Evidence:
+    """The weight of evidence per topic: one piece per word, a term said twice counted once, words covered by
+    one of the topic's cancelling phrases left out."""
+    folded = fold(text)
     cancelled: dict[str, list[tuple[int, int]]] = {}
-    for h in hits:
-        if not h.pattern.weight:
-            cancelled.setdefault(h.pattern.key, []).append((h.first, h.last))
-    best: dict[tuple[str, int], _Hit] = {}  # one piece of evidence per topic and word
-    for h in hits:
-        entry = vocab.entries[h.pattern.key]
-        if entry.kind != "topics" or not h.weight:
+    for key, phrase in vocab._cancel:
+        for m in phrase.finditer(folded):
+            first, last = _span(words, m.start(), m.end())
+            if first <= last:
+                cancelled.setdefault(key, []).append((first, last))
+    # one piece of evidence per word and topic: the strongest and longest hit claims its words first, so
+    # "vrijheid van meningsuiting" is not counted again as "meningsuiting"
+    claimed: set[tuple[str, int]] = set()
+    per_term: dict[tuple[str, str], float] = {}  # a term said twice is still one term
+    said: dict[str, list[str]] = {}
+    strong: set[str] = set()
+    for h in sorted(hits, key=lambda h: (-h.weight, h.first - h.last, h.first)):
+        key = h.pattern.key
+        if vocab.entries[key].kind != "topics" or not h.weight:
             continue
-        if any(a <= h.last and h.first <= b for a, b in cancelled.get(entry.key, ())):
+        if any(a <= h.last and h.first <= b for a, b in cancelled.get(key, ())):
             continue
-        slot = (entry.key, h.first)
-        if slot not in best or h.weight > best[slot].weight:
-            best[slot] = h
-    per_term: dict[tuple[str, tuple[str, ...]], float] = {}  # a term said twice is still one term
-    words: dict[str, list[str]] = {}
-    for (key, _), h in sorted(best.items(), key=lambda kv: (-kv[1].weight, kv[1].first)):
-        term = (key, h.pattern.words)
-        per_term[term] = max(per_term.get(term, 0.0), h.weight)
-        words.setdefault(key, []).append(h.written)
+        span = [(key, i) for i in range(h.first, h.last + 1)]
+        if any(slot in claimed for slot in span):
+            continue
+        claimed.update(span)
+        per_term[(key, h.pattern.term)] = max(per_term.get((key, h.pattern.term), 0.0), h.weight)
+        said.setdefault(key, []).append(h.written)
+        if h.weight >= TERM:
+            strong.add(key)
     weight: dict[str, float] = {}
     for (key, _), w in per_term.items():
         weight[key] = weight.get(key, 0.0) + w
-    return Evidence(weight, {k: tuple(dict.fromkeys(v)) for k, v in words.items()})
+    return Evidence(weight, {k: tuple(dict.fromkeys(v)) for k, v in said.items()}, frozenset(strong))
 
 
 @dataclass(frozen=True)
@@ -308,9 +352,10 @@ class Tags:
 def tag_text(text: str, vocab: Vocabulary, context: Evidence | None = None, domestic: bool = False) -> Tags:
     """Topics and countries of one text. `context` is the evidence of the document's title; in a `domestic`
     document a topic needs more evidence unless the text itself names a country of origin."""
+    text = _clean(text)
     words = _words(text)
-    hits = _hits(words, vocab)
-    evidence = _evidence(hits, vocab)
+    hits = _hits(text, words, vocab)
+    evidence = _evidence(text, words, hits, vocab)
     places: dict[str, list[int]] = {}
     place_words: dict[str, list[str]] = {}
     for h in hits:
@@ -326,7 +371,7 @@ def tag_text(text: str, vocab: Vocabulary, context: Evidence | None = None, dome
     for entry in vocab.topics():
         weight = evidence.weight.get(entry.key, 0.0)
         why = evidence.words.get(entry.key, ())
-        if weight and context and context.weight.get(entry.key):
+        if weight and context and entry.key in context.strong:
             weight += TITLE_SUPPORT
             why += tuple(f"{w} (titel)" for w in context.words[entry.key][:1])
         if weight >= enough:
@@ -380,11 +425,16 @@ def tag_document(doc: Document, vocab: Vocabulary) -> Document:
     title = tag_text(doc.title or "", vocab)
     first = [tag_text(t, vocab) for t in texts]  # countries first: they decide what the document is about
     main = doc.countries or _main_countries(title, first, vocab)  # a sidecar's countries win
-    domestic = not main and not title.topics
-    context = _evidence(_hits(_words(doc.title or ""), vocab), vocab)
+    # about domestic policy: names no country of origin anywhere, and its title is about no topic
+    heading = _clean(doc.title or "")
+    words = _words(heading)
+    context = _evidence(heading, words, _hits(heading, words, vocab), vocab)
+    # about domestic policy: names no country of origin anywhere, and no term in its title names a topic
+    domestic = not main and not context.strong and not any(
+        vocab.entries[k].origin for tags in first for k in tags.mentions)
     passages: list[Passage] = []
     for p, text, pre in zip(doc.passages, texts, first, strict=True):
-        tags = tag_text(text, vocab, context, domestic) if context.weight or domestic else pre
+        tags = tag_text(text, vocab, context, domestic) if context.strong or domestic else pre
         countries, triggers = tags.countries, dict(tags.triggers)
         if not countries and main:  # names no country: about what the document is about
             countries = tuple(k for k in main if k in vocab.entries)
