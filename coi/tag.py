@@ -96,7 +96,7 @@ class Vocabulary:
                     if not words:
                         continue
                     pattern = _Pattern(entry.key, words, prefix, weight, term)
-                    if len(words) == 1 and len(_WORD.findall(raw)) > 1:
+                    if not prefix and len(words) == 1 and len(_WORD.findall(raw)) > 1:
                         # "op de vlucht" without its stop words would be "vlucht": match it as written
                         self._phrases.append((pattern, _phrase(raw)))
                         continue
@@ -401,7 +401,8 @@ def _country_mentions(places: dict[str, list[int]], vocab: Vocabulary) -> Counte
         entry = vocab.entries[key]
         if entry.kind == "regions" and entry.country:  # the region makes the passage about its country too
             counts[entry.country] = max(counts[entry.country], 1)
-    return counts
+    # a country named for comparison ("ontwikkeld in Duitsland, Italië en Ierland") once is an example
+    return Counter({k: c for k, c in counts.items() if c >= 2 or vocab.entries[k].origin})
 
 
 def _main_countries(title: Tags, passages: list[Tags], vocab: Vocabulary) -> tuple[str, ...]:
