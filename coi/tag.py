@@ -77,7 +77,7 @@ class Vocabulary:
     entries: dict[str, Entry]
     digest: str
     _first: dict[str, list[_Pattern]] = field(default_factory=dict)
-    _prefixes: list[_Pattern] = field(default_factory=list)
+    _prefixes: dict[int, dict[str, list[_Pattern]]] = field(default_factory=dict)  # by length, by prefix
     _parts: dict[str, list[_Pattern]] = field(default_factory=dict)  # one-word topic terms, by stem
     _cancel: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)  # topic, phrase on folded text
     _phrases: list[tuple[_Pattern, re.Pattern[str]]] = field(default_factory=list)  # terms that need stop words
@@ -101,7 +101,7 @@ class Vocabulary:
                         self._phrases.append((pattern, _phrase(raw)))
                         continue
                     if prefix and len(words) == 1:
-                        self._prefixes.append(pattern)
+                        self._prefixes.setdefault(len(words[0]), {}).setdefault(words[0], []).append(pattern)
                     else:
                         self._first.setdefault(words[0], []).append(pattern)
                     # only terms: a weak word inside a compound ("exportkredietsteun") says next to nothing
@@ -276,8 +276,8 @@ def _hits(text: str, words: list[_Word], vocab: Vocabulary) -> list[_Hit]:
                 span = words[i:i + n]
                 if len(span) == n and all(p.words[j] in (s.stem, s.lemma) for j, s in enumerate(span)):
                     out.append(_Hit(p, i, i + n - 1, " ".join(s.written for s in span), p.weight))
-        for p in vocab._prefixes:
-            if w.folded.startswith(p.words[0]):
+        for n, by_prefix in vocab._prefixes.items():
+            for p in by_prefix.get(w.folded[:n], ()) if len(w.folded) >= n else ():
                 out.append(_Hit(p, i, i, w.written, p.weight))
         if len(out) == whole:
             out.extend(_Hit(p, i, i, w.written, min(p.weight, PART)) for p in _compound_parts(w, vocab))
@@ -349,9 +349,15 @@ class Tags:
     mentions: Counter[str]  # country and region mentions that count, for the document's main country
 
 
-def tag_text(text: str, vocab: Vocabulary, context: Evidence | None = None, domestic: bool = False) -> Tags:
-    """Topics and countries of one text. `context` is the evidence of the document's title; in a `domestic`
-    document a topic needs more evidence unless the text itself names a country of origin."""
+@dataclass(frozen=True)
+class _Analysis:
+    evidence: Evidence
+    mentions: Counter[str]
+    countries: tuple[str, ...]
+    place_words: dict[str, list[str]]
+
+
+def _analyse(text: str, vocab: Vocabulary) -> _Analysis:
     text = _clean(text)
     words = _words(text)
     hits = _hits(text, words, vocab)
@@ -363,7 +369,18 @@ def tag_text(text: str, vocab: Vocabulary, context: Evidence | None = None, dome
             places.setdefault(h.pattern.key, []).append(words[h.first].pos)
             place_words.setdefault(h.pattern.key, []).append(h.written)
     mentions = _country_mentions(places, vocab)
-    countries = sorted(mentions, key=lambda k: (-mentions[k], k))
+    countries = tuple(sorted(mentions, key=lambda k: (-mentions[k], k)))
+    return _Analysis(evidence, mentions, countries, place_words)
+
+
+def tag_text(text: str, vocab: Vocabulary, context: Evidence | None = None, domestic: bool = False) -> Tags:
+    """Topics and countries of one text. `context` is the evidence of the document's title; in a `domestic`
+    document a topic needs more evidence unless the text itself names a country of origin."""
+    return _decide(_analyse(text, vocab), vocab, context, domestic)
+
+
+def _decide(a: _Analysis, vocab: Vocabulary, context: Evidence | None, domestic: bool) -> Tags:
+    evidence, mentions, countries, place_words = a.evidence, a.mentions, a.countries, a.place_words
     own_country = any(vocab.entries[k].origin for k in mentions)
     enough = ENOUGH_DOMESTIC if domestic and not own_country else ENOUGH
     topics: list[str] = []
@@ -379,7 +396,7 @@ def tag_text(text: str, vocab: Vocabulary, context: Evidence | None = None, dome
             triggers[entry.key] = why
     for key in countries:
         triggers[key] = tuple(dict.fromkeys(place_words.get(key, ())))
-    return Tags(tuple(topics), tuple(countries), triggers, mentions)
+    return Tags(tuple(topics), countries, triggers, mentions)
 
 
 def _country_mentions(places: dict[str, list[int]], vocab: Vocabulary) -> Counter[str]:
@@ -405,7 +422,7 @@ def _country_mentions(places: dict[str, list[int]], vocab: Vocabulary) -> Counte
     return Counter({k: c for k, c in counts.items() if c >= 2 or vocab.entries[k].origin})
 
 
-def _main_countries(title: Tags, passages: list[Tags], vocab: Vocabulary) -> tuple[str, ...]:
+def _main_countries(title: _Analysis, passages: list[_Analysis], vocab: Vocabulary) -> tuple[str, ...]:
     """The countries of origin a document is about: those of its title, else those most of its passages are
     about (at least two, so that one remark on another country does not make the whole document about it)."""
     origin = [k for k in title.countries if vocab.entries[k].origin]
@@ -423,19 +440,16 @@ def _main_countries(title: Tags, passages: list[Tags], vocab: Vocabulary) -> tup
 def tag_document(doc: Document, vocab: Vocabulary) -> Document:
     """The document with topics, countries and triggers on every passage, and its main countries."""
     texts = [f"{p.heading}\n{p.text}" if p.heading else p.text for p in doc.passages]
-    title = tag_text(doc.title or "", vocab)
-    first = [tag_text(t, vocab) for t in texts]  # countries first: they decide what the document is about
+    title = _analyse(doc.title or "", vocab)
+    first = [_analyse(t, vocab) for t in texts]  # countries first: they decide what the document is about
     main = doc.countries or _main_countries(title, first, vocab)  # a sidecar's countries win
-    # about domestic policy: names no country of origin anywhere, and its title is about no topic
-    heading = _clean(doc.title or "")
-    words = _words(heading)
-    context = _evidence(heading, words, _hits(heading, words, vocab), vocab)
+    context = title.evidence
     # about domestic policy: names no country of origin anywhere, and no term in its title names a topic
     domestic = not main and not context.strong and not any(
         vocab.entries[k].origin for tags in first for k in tags.mentions)
     passages: list[Passage] = []
-    for p, text, pre in zip(doc.passages, texts, first, strict=True):
-        tags = tag_text(text, vocab, context, domestic) if context.strong or domestic else pre
+    for p, analysis in zip(doc.passages, first, strict=True):
+        tags = _decide(analysis, vocab, context, domestic)
         countries, triggers = tags.countries, dict(tags.triggers)
         if not countries and main:  # names no country: about what the document is about
             countries = tuple(k for k in main if k in vocab.entries)
