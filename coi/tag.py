@@ -15,6 +15,7 @@ names no country is about the document's main countries (an answer "Ja." is abou
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import tomllib
 from collections import Counter
@@ -210,8 +211,9 @@ def _clean(text: str) -> str:
 def _phrase(text: str) -> re.Pattern[str]:
     """A cancelling phrase as a pattern on folded text: every word by its stem, so inflections match, and stop
     words kept ("vasthouden aan" a position is not "vastgehouden")."""
-    words = [fold(w.rstrip("*")) for w in _WORD.findall(text)]
-    parts = [re.escape(stem_word(w) if len(w) > 3 else w) + r"\w*" for w in words]
+    words = [fold(w) for w in _WORD.findall(text)]
+    # the part a word shares with its stem: a stem is not always a prefix ("levenssfeer" -> "levenssfer")
+    parts = [re.escape(os.path.commonprefix([w, stem_word(w)]) if len(w) > 3 else w) + r"\w*" for w in words]
     return re.compile(r"\b" + r"\W+".join(parts) + r"\b")
 
 
@@ -316,7 +318,7 @@ def _evidence(text: str, words: list[_Word], hits: list[_Hit], vocab: Vocabulary
     # one piece of evidence per word and topic: the strongest and longest hit claims its words first, so
     # "vrijheid van meningsuiting" is not counted again as "meningsuiting"
     claimed: set[tuple[str, int]] = set()
-    per_term: dict[tuple[str, str], float] = {}  # a term said twice is still one term
+    kept: dict[str, list[_Hit]] = {}
     said: dict[str, list[str]] = {}
     strong: set[str] = set()
     for h in sorted(hits, key=lambda h: (-h.weight, h.first - h.last, h.first)):
@@ -329,13 +331,24 @@ def _evidence(text: str, words: list[_Word], hits: list[_Hit], vocab: Vocabulary
         if any(slot in claimed for slot in span):
             continue
         claimed.update(span)
-        per_term[(key, h.pattern.term)] = max(per_term.get((key, h.pattern.term), 0.0), h.weight)
+        kept.setdefault(key, []).append(h)
         said.setdefault(key, []).append(h.written)
         if h.weight >= TERM:
             strong.add(key)
     weight: dict[str, float] = {}
-    for (key, _), w in per_term.items():
-        weight[key] = weight.get(key, 0.0) + w
+    for key, found in kept.items():
+        # words next to each other name one thing: "Rode Kruis (ICRC)", "etnische Armeniërs" are one piece of
+        # evidence; and a term said twice is still one term
+        pieces: dict[frozenset[str], float] = {}
+        run: list[_Hit] = []
+        for h in [*sorted(found, key=lambda h: h.first), None]:
+            if run and (h is None or h.first > run[-1].last + 1):
+                terms = frozenset(x.pattern.term for x in run)
+                pieces[terms] = max(pieces.get(terms, 0.0), max(x.weight for x in run))
+                run = []
+            if h is not None:
+                run.append(h)
+        weight[key] = sum(pieces.values())
     return Evidence(weight, {k: tuple(dict.fromkeys(v)) for k, v in said.items()}, frozenset(strong))
 
 
