@@ -340,14 +340,15 @@ def _evidence(text: str, words: list[_Word], hits: list[_Hit], vocab: Vocabulary
         # words next to each other name one thing: "Rode Kruis (ICRC)", "etnische Armeniërs" are one piece of
         # evidence; and a term said twice is still one term
         pieces: dict[frozenset[str], float] = {}
-        run: list[_Hit] = []
-        for h in [*sorted(found, key=lambda h: h.first), None]:
-            if run and (h is None or h.first > run[-1].last + 1):
-                terms = frozenset(x.pattern.term for x in run)
-                pieces[terms] = max(pieces.get(terms, 0.0), max(x.weight for x in run))
-                run = []
-            if h is not None:
-                run.append(h)
+        runs: list[list[_Hit]] = []
+        for hit in sorted(found, key=lambda x: x.first):
+            if runs and hit.first <= runs[-1][-1].last + 1:
+                runs[-1].append(hit)
+            else:
+                runs.append([hit])
+        for run in runs:
+            terms = frozenset(x.pattern.term for x in run)
+            pieces[terms] = max(pieces.get(terms, 0.0), max(x.weight for x in run))
         weight[key] = sum(pieces.values())
     return Evidence(weight, {k: tuple(dict.fromkeys(v)) for k, v in said.items()}, frozenset(strong))
 
