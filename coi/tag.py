@@ -1,13 +1,17 @@
 """The tag stage: topics and countries for every passage, from a vocabulary users can read and extend.
 
 A topic is set by evidence, not by a single word. Every term that matches adds its weight (a term 1, a weak word
-or a part of a compound ½); a topic needs 1 in all, 2 in a document about domestic policy (one that is about no
-country of origin and whose title is about no topic), and the document's title supports a topic the passage
-already has evidence for. Phrases listed under `cancel` take the words they cover out of a topic's evidence
-("vasthouden aan" a position is no detention). Words are matched by their stem and their lemma
-("gemarteld" meets "martelen") and as parts of compounds ("asielopvang" meets "asiel" and "opvang").
+or a part of a compound ½; words next to each other are one piece, a term said twice counts once); a topic
+needs 1 in all, 2 in a document about domestic policy (it names no country of origin and no term in its title
+names a topic) unless the passage names a country of origin. The passage's heading (for an answer: its
+question) is part of its text. Phrases listed under `cancel` take the words they cover out of a topic's
+evidence ("vasthouden aan" a position is no detention). The title supporting a topic was tried and dropped:
+on the development set it only added false tags ("ambtsbericht" in every passage of a landenbeleid memo).
+Words are matched by their stem and their lemma ("gemarteld" meets "martelen") and as parts of compounds
+("asielopvang" meets "asiel" and "opvang").
 
-A country named only in a passing list of three or more countries does not make the passage about it. A
+A country named only in a passing list of three or more countries does not make the passage about it, nor does
+a country named once for comparison (`origin = false`: "ontwikkeld in Duitsland en Italië"). A
 document's main countries are those its title names, else those most of its passages are about; a passage that
 names no country is about the document's main countries (an answer "Ja." is about what the document is about).
 """
@@ -39,7 +43,6 @@ LIST_GAP = 2  # country names this close (in words) form a list
 TERM, WEAK, PART = 1.0, 0.5, 0.5  # weights: a term, a weak word, a term found as part of a compound
 ENOUGH = 1.0  # evidence a topic needs
 ENOUGH_DOMESTIC = 2.0  # ... in a document about domestic policy
-TITLE_SUPPORT = 0.5  # the document's title names the topic too
 MIN_PART = 5  # the shortest term found inside a compound; shorter ones ("ind", "amv") find too much
 MIN_REST = 3  # the shortest rest of a compound beside that term
 
@@ -387,13 +390,13 @@ def _analyse(text: str, vocab: Vocabulary) -> _Analysis:
     return _Analysis(evidence, mentions, countries, place_words)
 
 
-def tag_text(text: str, vocab: Vocabulary, context: Evidence | None = None, domestic: bool = False) -> Tags:
-    """Topics and countries of one text. `context` is the evidence of the document's title; in a `domestic`
-    document a topic needs more evidence unless the text itself names a country of origin."""
-    return _decide(_analyse(text, vocab), vocab, context, domestic)
+def tag_text(text: str, vocab: Vocabulary, domestic: bool = False) -> Tags:
+    """Topics and countries of one text. In a `domestic` document a topic needs more evidence, unless the text
+    itself names a country of origin."""
+    return _decide(_analyse(text, vocab), vocab, domestic)
 
 
-def _decide(a: _Analysis, vocab: Vocabulary, context: Evidence | None, domestic: bool) -> Tags:
+def _decide(a: _Analysis, vocab: Vocabulary, domestic: bool) -> Tags:
     evidence, mentions, countries, place_words = a.evidence, a.mentions, a.countries, a.place_words
     own_country = any(vocab.entries[k].origin for k in mentions)
     enough = ENOUGH_DOMESTIC if domestic and not own_country else ENOUGH
@@ -402,9 +405,6 @@ def _decide(a: _Analysis, vocab: Vocabulary, context: Evidence | None, domestic:
     for entry in vocab.topics():
         weight = evidence.weight.get(entry.key, 0.0)
         why = evidence.words.get(entry.key, ())
-        if weight and context and entry.key in context.strong:
-            weight += TITLE_SUPPORT
-            why += tuple(f"{w} (titel)" for w in context.words[entry.key][:1])
         if weight >= enough:
             topics.append(entry.key)
             triggers[entry.key] = why
@@ -457,13 +457,12 @@ def tag_document(doc: Document, vocab: Vocabulary) -> Document:
     title = _analyse(doc.title or "", vocab)
     first = [_analyse(t, vocab) for t in texts]  # countries first: they decide what the document is about
     main = doc.countries or _main_countries(title, first, vocab)  # a sidecar's countries win
-    context = title.evidence
     # about domestic policy: names no country of origin anywhere, and no term in its title names a topic
-    domestic = not main and not context.strong and not any(
+    domestic = not main and not title.evidence.strong and not any(
         vocab.entries[k].origin for tags in first for k in tags.mentions)
     passages: list[Passage] = []
     for p, analysis in zip(doc.passages, first, strict=True):
-        tags = _decide(analysis, vocab, context, domestic)
+        tags = _decide(analysis, vocab, domestic)
         countries, triggers = tags.countries, dict(tags.triggers)
         if not countries and main:  # names no country: about what the document is about
             countries = tuple(k for k in main if k in vocab.entries)
