@@ -45,6 +45,7 @@ ENOUGH = 1.0  # evidence a topic needs
 ENOUGH_DOMESTIC = 2.0  # ... in a document about domestic policy
 MIN_PART = 5  # the shortest term found inside a compound; shorter ones ("ind", "amv") find too much
 MIN_REST = 3  # the shortest rest of a compound beside that term
+SHORT_STEM, SHORT_NAME = 4, 5  # terms (names of places) with a shorter stem match only as written
 
 
 class VocabularyError(CoiError):
@@ -83,6 +84,7 @@ class Vocabulary:
     _first: dict[str, list[_Pattern]] = field(default_factory=dict)
     _prefixes: dict[int, dict[str, list[_Pattern]]] = field(default_factory=dict)  # by length, by prefix
     _parts: dict[str, list[_Pattern]] = field(default_factory=dict)  # one-word topic terms, by stem
+    _exact: dict[str, list[_Pattern]] = field(default_factory=dict)  # short words, as written (folded)
     _cancel: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)  # topic, phrase on folded text
     _phrases: list[tuple[_Pattern, re.Pattern[str]]] = field(default_factory=list)  # terms that need stop words
 
@@ -103,6 +105,11 @@ class Vocabulary:
                     if not prefix and len(words) == 1 and len(_WORD.findall(raw)) > 1:
                         # "op de vlucht" without its stop words would be "vlucht": match it as written
                         self._phrases.append((pattern, _phrase(raw)))
+                        continue
+                    if not prefix and len(words) == 1 and len(words[0]) < (SHORT_NAME if entry.kind != "topics"
+                                                                         else SHORT_STEM):
+                        # a short stem is shared by unrelated words ("Deense" and "Den Haag": "den")
+                        self._exact.setdefault(fold(raw), []).append(pattern)
                         continue
                     if prefix and len(words) == 1:
                         self._prefixes.setdefault(len(words[0]), {}).setdefault(words[0], []).append(pattern)
@@ -275,6 +282,8 @@ def _hits(text: str, words: list[_Word], vocab: Vocabulary) -> list[_Hit]:
                 out.append(_Hit(pattern, first, last, text[m.start():m.end()], pattern.weight))
     for i, w in enumerate(words):
         whole = len(out)
+        for p in vocab._exact.get(w.folded, ()):
+            out.append(_Hit(p, i, i, w.written, p.weight))
         for key in dict.fromkeys((w.stem, w.lemma)):
             for p in vocab._first.get(key, ()):
                 n = len(p.words)

@@ -257,3 +257,11 @@ def test_the_tagger_version_is_part_of_the_digest(monkeypatch) -> None:
     before = load_vocabulary().digest
     monkeypatch.setattr(coi.tag, "TAGGER_VERSION", coi.tag.TAGGER_VERSION + "-next")
     assert load_vocabulary().digest != before
+
+
+def test_short_stems_match_only_as_written() -> None:
+    # "Deense" and "Den" share the stem "den": a passage that names The Hague is not about Denmark
+    tags = tag_text("Deze boodschap is in Den Haag nog eens herhaald tijdens een ontbieding van de Azerbeidzjaanse "
+                    "ambassadeur. Ook de Deense en de Deense regering veroordeelden de aanval.", load_vocabulary())
+    assert tags.triggers["denemarken"] == ("Deense",)
+    assert tag_text("Deze boodschap is in Den Haag nog eens herhaald.", load_vocabulary()).countries == ()
