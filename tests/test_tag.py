@@ -14,15 +14,15 @@ from coi.model import DocType, Document, Passage
 from coi.search import Filters, search
 from coi.tag import VocabularyError, corpus_vocabulary, load_vocabulary, resolve, tag_document, tag_text
 from tests.conftest import CORPUS
-from tests.tag_eval import evaluate, micro
+from tests.tag_eval import ROOT, evaluate, micro
 
 
 def test_precision_and_recall_on_the_hand_labelled_seeds() -> None:
     topics, countries, _ = evaluate()
     overall = micro(topics | {f"country:{k}": v for k, v in countries.items()})
-    assert overall.precision >= 0.85, overall
-    assert overall.recall >= 0.80, overall
-    assert micro(topics).precision >= 0.85 and micro(topics).recall >= 0.80
+    assert overall.precision >= 0.93, overall
+    assert overall.recall >= 0.95, overall
+    assert micro(topics).precision >= 0.90 and micro(topics).recall >= 0.95
 
 
 def test_tags_record_the_words_that_set_them() -> None:
@@ -265,3 +265,20 @@ def test_short_stems_match_only_as_written() -> None:
                     "ambassadeur. Ook de Deense en de Deense regering veroordeelden de aanval.", load_vocabulary())
     assert tags.triggers["denemarken"] == ("Deense",)
     assert tag_text("Deze boodschap is in Den Haag nog eens herhaald.", load_vocabulary()).countries == ()
+
+
+def test_the_development_set_keeps_its_numbers() -> None:
+    # the hand-labelled passages of issue 19 (benchmarks/data/tags_dev.jsonl): a floor under what the tagger
+    # reaches now (P 0.91, R 0.90, 6 of 218 no-topic passages tagged), so that a change that loses it fails
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("bench_tags", ROOT / "benchmarks" / "tags.py")
+    assert spec and spec.loader
+    bench = sys.modules.get("bench_tags") or importlib.util.module_from_spec(spec)
+    if "bench_tags" not in sys.modules:
+        sys.modules["bench_tags"] = bench  # dataclasses look their module up while the class is built
+        spec.loader.exec_module(bench)
+    topics, _ = bench.score(bench.run(bench.load()))
+    assert topics.precision >= 0.89 and topics.recall >= 0.88, (topics.precision, topics.recall)
+    assert topics.false_tag_rate <= 0.03, topics.false_tag_rate
