@@ -8,7 +8,7 @@ question) is part of its text. Phrases listed under `cancel` take the words they
 evidence ("vasthouden aan" a position is no detention). The title supporting a topic was tried and dropped:
 on the development set it only added false tags ("ambtsbericht" in every passage of a landenbeleid memo).
 Words are matched by their stem and their lemma ("gemarteld" meets "martelen") and as parts of compounds
-("asielopvang" meets "asiel" and "opvang").
+("asielopvang" meets "asiel" and "opvang"), both from coi.lexicon.
 
 A country named only in a passing list of three or more countries does not make the passage about it, nor does
 a country named once for comparison (`origin = false`: "ontwikkeld in Duitsland en Italië"). A
@@ -30,6 +30,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from coi import lexicon
 from coi.analysis import TOKEN_PATTERN, DutchTokenizer, fold, stem_word
 from coi.errors import CoiError
 from coi.model import Document, Passage
@@ -43,8 +44,7 @@ LIST_GAP = 2  # country names this close (in words) form a list
 TERM, WEAK, PART = 1.0, 0.5, 0.5  # weights: a term, a weak word, a term found as part of a compound
 ENOUGH = 1.0  # evidence a topic needs
 ENOUGH_DOMESTIC = 2.0  # ... in a document about domestic policy
-MIN_PART = 5  # the shortest term found inside a compound; shorter ones ("ind", "amv") find too much
-MIN_REST = 3  # the shortest rest of a compound beside that term
+MIN_PART = 4  # the shortest term found as part of a compound (the lexicon splits no shorter parts)
 SHORT_STEM, SHORT_NAME = 4, 5  # terms (names of places) with a shorter stem match only as written
 
 
@@ -230,9 +230,7 @@ def _phrase(text: str) -> re.Pattern[str]:
 @lru_cache(maxsize=100_000)
 def _lemma_stem(word: str) -> str:
     """The stem of a word's dictionary form: the stemmer leaves participles ("gemarteld") apart from their verb."""
-    import simplemma  # its dictionaries load in ~1 s: only when tagging, never for `coi search`
-
-    return stem_word(fold(simplemma.lemmatize(word, lang="nl")))
+    return stem_word(lexicon.lemma(word))
 
 
 @dataclass(frozen=True)
@@ -299,13 +297,14 @@ def _hits(text: str, words: list[_Word], vocab: Vocabulary) -> list[_Hit]:
 
 
 def _compound_parts(w: _Word, vocab: Vocabulary) -> Iterable[_Pattern]:
-    """Terms a compound ends in ("asielopvang": opvang) or begins with (asiel), a linking s or e allowed."""
-    word = w.stem
-    for cut in range(MIN_REST, len(word) - MIN_PART + 1):
-        yield from vocab._parts.get(word[cut:], ())
-    folded = w.folded
-    for cut in range(MIN_PART, len(folded) - MIN_REST + 1):
-        yield from vocab._parts.get(folded[:cut], ())
+    """Terms that are parts of a compound, as the lexicon splits it ("asielopvang": asiel, opvang; not
+    "kinderopvang": kinderen)."""
+    for part in lexicon.split_compound(w.folded):
+        stem = stem_word(part)
+        yield from vocab._parts.get(stem, ())
+        lemma = _lemma_stem(part)
+        if lemma != stem:
+            yield from vocab._parts.get(lemma, ())
 
 
 @dataclass(frozen=True)
