@@ -179,7 +179,8 @@ def load_vocabulary(user: Path | None = None) -> Vocabulary:
     """The shipped vocabulary, extended by a user's file where one is given and exists."""
     shipped = resources.files("coi").joinpath("data/vocabulary.toml").read_text(encoding="utf-8")
     entries = {key: entry for key, (entry, _) in _read("coi/data/vocabulary.toml", shipped).items()}
-    digest = hashlib.sha256(f"tagger {TAGGER_VERSION}\n".encode())
+    # the tagger's version and its lexicon's: a change in either re-tags stored documents
+    digest = hashlib.sha256(f"tagger {TAGGER_VERSION} lexicon {lexicon.data_version()}\n".encode())
     digest.update(shipped.encode())
     if user is not None and user.is_file():
         try:
