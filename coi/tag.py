@@ -345,7 +345,7 @@ def _evidence(text: str, words: list[_Word], hits: list[_Hit], vocab: Vocabulary
         claimed.update(span)
         kept.setdefault(key, []).append(h)
         said.setdefault(key, []).append(h.written)
-        if h.weight >= TERM:
+        if h.pattern.weight >= TERM:  # a term, also as a part of a compound: not a weak word
             strong.add(key)
     weight: dict[str, float] = {}
     for key, found in kept.items():

@@ -291,3 +291,10 @@ def test_a_tax_assessment_is_no_attack() -> None:
             "Medio 2024 zijn alle foute aanslagen hersteld.")
     assert "gewapend-conflict" not in tag_text(text, load_vocabulary()).topics
     assert "gewapend-conflict" in tag_text("Bij de bomaanslag in Kabul vielen doden.", load_vocabulary()).topics
+
+
+def test_a_document_about_asylum_reception_is_not_domestic() -> None:
+    # its title names the topic only inside a compound ("asielopvang"), and the minister's title is cancelled
+    p, = _tag("Vragen van het lid X aan de Minister voor Asiel en Migratie over de asielopvang in Ter Apel",
+              ("", "Hoeveel asielzoekers sliepen afgelopen week buiten?"))
+    assert p.topics == ("asielbeleid",), p.triggers
