@@ -14,23 +14,28 @@ from coi.dates import normalise_vergaderjaar, parse_date
 from coi.lines import MARK_RE, Line
 
 _LONE_NUMBER = re.compile(r"^\d{1,3}$|^-\s?\d{1,3}\s?-$")  # a page number (not in the header)
-# Lines that are furniture wherever they are; a named group keeps a value as metadata.
-_FURNITURE = [
-    re.compile(r"^Tweede Kamer,? vergaderjaar (?P<vergaderjaar>\d{4}\s*[–-]\s*\d{4}),? Aanhangsel( \d+)?$", re.I),
-    re.compile(r"^’?'?s-Gravenhage \d{4}\s+Tweede Kamer.*$", re.I),
-    re.compile(r"^a?h[ -]tk[ -](?P<ah_jaar>\d{8})[ -](?P<ah_nr>\d+)$", re.I),
-    re.compile(r"^kst[ -]\d+[ -]?\S*$", re.I),
-    re.compile(r"^ISSN\s*\d{4}\s*-\s*\d{3}[\dX]$", re.I),
-    re.compile(r"^Pagina \d+ van \d+$", re.I),
-    _LONE_NUMBER,
-    re.compile(r"^Postbus \d+$", re.I),
-    re.compile(r"^>?\s*Retouradres\b.*$", re.I),  # the sender's address above the addressee
-    re.compile(r"^\d{4}\s?[A-Z]{2}\s+[A-Z'’][\w'’ -]+$"),  # postcode and town
-    re.compile(r"^[A-Z][a-z]+(straat|markt|plein|laan|weg|gracht|kade|hof|park)\s+\d+[a-z]?$"),
-    re.compile(r"^(https?://)?www\.rijksoverheid\.nl(/[a-z]+)?$", re.I),  # a letterhead's site, not a cited page
-    re.compile(r"^(T|F)\s*\+?\d[\d -]*$"),  # phone and fax in a letterhead
-    re.compile(r"^(\d{1,2}\.\d\.\d{1,2}\s?[a-z]?[\s,]*)+$"),  # Woo redaction codes on a line of their own
+# Lines that are furniture wherever they are, by the rule that names them; a named group keeps a value as
+# metadata. The rule names are reported by the coverage check (coi.coverage).
+_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("running footer", re.compile(
+        r"^Tweede Kamer,? vergaderjaar (?P<vergaderjaar>\d{4}\s*[–-]\s*\d{4}),? Aanhangsel( \d+)?$", re.I)),
+    ("running footer", re.compile(r"^’?'?s-Gravenhage \d{4}\s+Tweede Kamer.*$", re.I)),
+    ("identifier line", re.compile(r"^a?h[ -]tk[ -](?P<ah_jaar>\d{8})[ -](?P<ah_nr>\d+)$", re.I)),
+    ("identifier line", re.compile(r"^kst[ -]\d+[ -]?\S*$", re.I)),
+    ("identifier line", re.compile(r"^ISSN\s*\d{4}\s*-\s*\d{3}[\dX]$", re.I)),
+    ("page number", re.compile(r"^Pagina \d+ van \d+$", re.I)),
+    ("page number", _LONE_NUMBER),
+    ("letterhead address", re.compile(r"^Postbus \d+$", re.I)),
+    ("letterhead address", re.compile(r"^>?\s*Retouradres\b.*$", re.I)),  # the sender's address above the addressee
+    ("letterhead address", re.compile(r"^\d{4}\s?[A-Z]{2}\s+[A-Z'’][\w'’ -]+$")),  # postcode and town
+    ("letterhead address", re.compile(r"^[A-Z][a-z]+(straat|markt|plein|laan|weg|gracht|kade|hof|park)\s+\d+[a-z]?$")),
+    # a letterhead's site, not a cited page
+    ("letterhead address", re.compile(r"^(https?://)?www\.rijksoverheid\.nl(/[a-z]+)?$", re.I)),
+    ("letterhead address", re.compile(r"^(T|F)\s*\+?\d[\d -]*$")),  # phone and fax in a letterhead
+    # Woo redaction codes on a line of their own
+    ("redaction code", re.compile(r"^(\d{1,2}\.\d\.\d{1,2}\s?[a-z]?[\s,]*)+$")),
 ]
+_FURNITURE = [rx for _, rx in _RULES]
 
 # Side-column labels, and what their value looks like; the value becomes metadata.
 _DATE_VALUE = "date"
@@ -65,6 +70,7 @@ class Cleaned:
     lines: list[Line]
     fields: dict[str, str] = field(default_factory=dict)
     letterhead: list[str] = field(default_factory=list)  # repeated side-column lines, first occurrence order
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (rule, line text) of every line dropped
 
 
 def _norm(text: str) -> str:
@@ -74,16 +80,16 @@ def _norm(text: str) -> str:
 def remove_furniture(lines: list[Line]) -> Cleaned:
     """Drop running headers, footers, page numbers, letterhead and side-column fields; keep their values."""
     fields: dict[str, str] = {}
-    drop = [False] * len(lines)
+    drop: list[str | None] = [None] * len(lines)  # the rule that dropped each line
     seen = 0
     for i, line in enumerate(lines):
         seen += bool(line.text)
-        for rx in _FURNITURE:
+        for rule, rx in _RULES:
             if rx is _LONE_NUMBER and seen <= 12:
                 continue
             m = rx.match(line.text)
             if m:
-                drop[i] = True
+                drop[i] = rule
                 for key, value in m.groupdict().items():
                     if value:
                         fields.setdefault(key, value)
@@ -92,14 +98,16 @@ def remove_furniture(lines: list[Line]) -> Cleaned:
     letterhead = _repeated_blocks(lines, drop)
     for i, line in enumerate(lines):  # what the layout put in a side column never reaches the body
         if line.zone == "sidebar" and not drop[i]:
-            drop[i] = True
+            drop[i] = "side column"
             if line.text not in letterhead:
                 letterhead.append(line.text)
     # A page start must survive on the first kept line of the page.
     out: list[Line] = []
     pending_start = False
+    removed: list[tuple[str, str]] = []
     for line, d in zip(lines, drop, strict=True):
         if d:
+            removed.append((d, line.text))
             pending_start = pending_start or line.page_start
             continue
         if pending_start and line.text:
@@ -108,7 +116,7 @@ def remove_furniture(lines: list[Line]) -> Cleaned:
         out.append(line)
     if "vergaderjaar" in fields:
         fields["vergaderjaar"] = normalise_vergaderjaar(fields["vergaderjaar"]) or fields["vergaderjaar"]
-    return Cleaned(out, fields, letterhead)
+    return Cleaned(out, fields, letterhead, removed)
 
 
 def _next_nonblank(lines: list[Line], i: int, limit: int = 3) -> int | None:
@@ -128,18 +136,18 @@ def _shape_ok(shape: object, value: str) -> bool:
 _INLINE = re.compile(r"^(datum|ons kenmerk|onze referentie|kenmerk|uw kenmerk|referentie):?\s+(\S.{0,40})$", re.I)
 
 
-def _labelled_fields(lines: list[Line], drop: list[bool], fields: dict[str, str]) -> None:
+def _labelled_fields(lines: list[Line], drop: list[str | None], fields: dict[str, str]) -> None:
     for i, line in enumerate(lines):
         inline = _INLINE.match(line.text.strip())
         if inline:  # "Datum 22 december 2022" in a letter's head
             key, shape = LABELS[inline.group(1).lower()]
             if _shape_ok(shape, inline.group(2)):
-                drop[i] = True
+                drop[i] = "labelled field"
                 fields.setdefault(key, inline.group(2).strip())
             continue
         label = _norm(line.text).rstrip(":")
         if label in BARE_LABELS:
-            drop[i] = True
+            drop[i] = "field label"
             continue
         if label not in LABELS:
             continue
@@ -149,11 +157,11 @@ def _labelled_fields(lines: list[Line], drop: list[bool], fields: dict[str, str]
             continue
         value = lines[j].text.strip()
         if _shape_ok(shape, value):
-            drop[i] = drop[j] = True
+            drop[i] = drop[j] = "labelled field"
             fields.setdefault(key, value)
 
 
-def _repeated_blocks(lines: list[Line], drop: list[bool]) -> list[str]:
+def _repeated_blocks(lines: list[Line], drop: list[str | None]) -> list[str]:
     """Short lines that recur together (a side column or letterhead printed on every page) are furniture."""
     counts = Counter(_norm(line.text) for line in lines if line.text and len(line.text) <= 60)
     repeated = {t for t, c in counts.items() if c >= 2 and not re.match(r"^(vraag|antwoord)\b", t)}
@@ -166,7 +174,7 @@ def _repeated_blocks(lines: list[Line], drop: list[bool]) -> list[str]:
         neighbours += [idx[k + 1]] if k + 1 < len(idx) else []
         if any(_norm(lines[j].text) in repeated and _norm(lines[j].text) != _norm(lines[i].text)
                for j in neighbours):
-            drop[i] = True
+            drop[i] = "repeated letterhead"
             if lines[i].text not in letterhead:
                 letterhead.append(lines[i].text)
     return letterhead

@@ -35,6 +35,9 @@ class GenreResult:
     people: list[Person] = field(default_factory=list)
     source: str | None = None
     warnings: list[str] = field(default_factory=list)
+    # for the coverage check: header lines read as metadata, and lines dropped on purpose (rule, text)
+    metadata_lines: list[str] = field(default_factory=list)
+    dropped: list[tuple[str, str]] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------------------------------------ sections
@@ -195,7 +198,18 @@ def paragraph_drafts(lines: list[Line], start_heading: str | None = None) -> lis
     return drafts
 
 
-def split_signatures(lines: list[Line]) -> tuple[list[Line], list[Person]]:
+@dataclass
+class Closing:
+    """The end of a letter or memo: the body before the signature, the signatories, the signature's own lines,
+    and whatever follows it (annexes, a post-script, the objection clause)."""
+
+    body: list[Line]
+    people: list[Person]
+    signature: list[str]  # the lines of the signature block ("Hoogachtend,", the office, the name)
+    after: list[Line]  # every other line after the signature starts
+
+
+def split_signatures(lines: list[Line]) -> Closing:
     """Cut the closing signatures ("De Minister van Buitenlandse Zaken," and a name) off the body."""
     people: list[Person] = []
     cut = len(lines)
@@ -205,22 +219,30 @@ def split_signatures(lines: list[Line]) -> tuple[list[Line], list[Person]]:
             break
     tail = lines[cut:]
     office: str | None = None
+    signature: list[str] = []
+    after: list[Line] = []
     for line in tail:
         text = visible(line.text).strip()
         if not text:
+            after.append(line)
             continue
         if re.match(r"^(Hoogachtend|Met vriendelijke groet)", text, re.I):
+            signature.append(text)
             continue
         if _SIGNATURE.match(text):
             if office:
                 people.append(Person(name="", role="ondertekenaar", office=office))
             office = _office_case(re.sub(r"^(De|Het)\s+", "", text.rstrip(","), flags=re.I).strip())
+            signature.append(text)
         elif office and re.match(r"^[A-Z][\w.\-’' ]+$", text) and len(text) < 60:
             people.append(Person(name=text, role="ondertekenaar", office=office))
+            signature.append(text)
             office = None
+        else:
+            after.append(line)
     if office:
         people.append(Person(name="", role="ondertekenaar", office=office))
-    return lines[:cut], people
+    return Closing(lines[:cut], people, signature, after)
 
 
 _BODY_START = re.compile(r"^(Directoraat-Generaal|Ministerie van|Kabinet|Directie)\b", re.I)

@@ -28,7 +28,9 @@ def parse(lines: list[Line], fields: dict[str, str], letterhead: list[str]) -> G
     """Paragraph passages (or numbered sections); date, subject, signatories and references as metadata."""
     result = GenreResult(drafts=[])
     start = _header(lines, result)
-    body, signatories = split_signatures(lines[start:])
+    closing = split_signatures(lines[start:])
+    body, signatories = closing.body, closing.people
+    result.metadata_lines.extend(closing.signature)
     result.people.extend(signatories)
     if signatories and not result.source:
         result.source = signatories[0].office
@@ -61,6 +63,7 @@ def _header(lines: list[Line], result: GenreResult) -> int:
             continue
         if (m := _DATE_LINE.match(text)):
             result.date_text = m.group(1)
+            result.metadata_lines.append(text)
             start = i + 1
         elif (m := _BETREFT.match(text)):
             subject = [m.group(1)]
@@ -70,18 +73,23 @@ def _header(lines: list[Line], result: GenreResult) -> int:
                     break
                 subject.append(nxt)
             result.title = join_lines(subject)
+            result.metadata_lines.append("Betreft")
             start = max(start, i + len(subject))
         elif _SALUTATION.match(text) and text.endswith(","):
+            result.metadata_lines.append(text)
             start = i + 1
             break
         elif i < 8 and (m := _NR_HEAD.match(text)):
             result.identifiers["ondernummer"] = m.group(1)
             result.title = result.title or m.group(2).capitalize()
+            result.metadata_lines.append(text)
             start = i + 1
         elif i < 4 and (m := _KST_HEAD.match(text)) and not _DATE_LINE.match(text):
             result.identifiers["dossiernummer"] = re.sub(r"\s", "", m.group(1)).replace("--", "-")
+            result.metadata_lines.append(text)
             start = i + 1
         elif text.startswith("Aan de Voorzitter"):
             result.people.append(Person(name="", role="geadresseerde", office=re.sub(r"^Aan de\s+", "", text)))
+            result.metadata_lines.append(text)
             start = i + 1
     return start

@@ -99,6 +99,9 @@ def parse(lines: list[Line], fields: dict[str, str]) -> GenreResult:
     header_end = labels[0].index if labels else len(lines)
     result = GenreResult(drafts=[])
     _header(lines[:header_end], result)
+    for lab in labels:
+        label = visible(lines[lab.index].text).strip()
+        result.dropped.append(("question/answer label", label[: len(label) - len(lab.rest)]))
     if labels:
         _passages(lines, labels, result)
     else:
@@ -146,9 +149,18 @@ def _dedupe_anchors(drafts: list[Draft]) -> None:
             seen[d.anchor] = 1
 
 
+_HEADER_END = re.compile(r"\((ingezonden|ontvangen)\b|^Vergaderjaar\b|^Aanhangsel\b|^\d{1,5}$", re.I)
+
+
 def _header(lines: list[Line], result: GenreResult) -> None:
     texts = [visible(line.text).strip() for line in lines]
     joined = join_lines(texts)
+    # the lines up to the last that holds the identity (numbers, "(ingezonden …)", "(ontvangen …)") are the
+    # header the metadata is read from; text after it is not metadata
+    last = max((i for i, t in enumerate(texts) if _HEADER_END.search(t)), default=-1)
+    while 0 <= last < len(texts) - 1 and re.search(r"\((ingezonden|ontvangen)\b[^)]*$", texts[last]):
+        last += 1  # "(ontvangen 14 maart" / "2022)."
+    result.metadata_lines.extend(texts[: last + 1])
     m = re.search(r"Vergaderjaar\s+(\d{4}\s*[–-]\s*\d{4})", joined, re.I)
     if m:
         result.identifiers["vergaderjaar"] = re.sub(r"\s*[–-]\s*", "-", m.group(1))

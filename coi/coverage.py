@@ -1,0 +1,217 @@
+"""The coverage self-check: every word of the extracted text is accounted for, or the parse says it is not.
+
+A word of the extracted text ends up in one of four places: a passage (its text or heading), a footnote, the
+document's metadata (title, people, identifiers, dates and the header lines they were read from), or it was
+removed as page furniture by a named rule. Whatever is in none of these is *lost*, and a parse that loses text
+says so in its warnings instead of reporting success in silence.
+
+Words are compared as multisets of lower-case letter runs, so that the check does not depend on how lines were
+joined or on footnote markers and numbers (digits are not words here); the extracted lines are joined the way
+the parser joins them, so that a word hyphenated over a line break counts once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from coi.clean import join_lines
+from coi.lines import MARK_RE
+from coi.model import Coverage, Document, Passage
+
+MIN_COVERAGE = 0.99  # below this share of body words accounted for, a parse warns
+MAX_LOST_RUN = 40  # a run of this many consecutive lost words is a warning whatever the share
+MAX_PASSAGE = 4000  # characters: a passage longer than this cannot be cited precisely
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def words(text: str) -> list[str]:
+    """The words of a text: runs of letters, lower case (digits and punctuation are not counted)."""
+    return [w.lower() for w in _WORD.findall(MARK_RE.sub(" ", text))]
+
+
+@dataclass(frozen=True)
+class Accounting:
+    """What a parse produced besides its passages and footnotes, to account the extracted words against."""
+
+    body: Sequence[str]  # the body line texts (furniture and footnotes out), in reading order
+    notes: Sequence[str]  # the text of each footnote as found
+    removed: Sequence[tuple[str, str]]  # (rule, line text) of every line removed as furniture before parsing
+    dropped: Sequence[tuple[str, str]]  # (rule, text) of body text a genre parser dropped as furniture (labels)
+    metadata: Sequence[str]  # metadata values and the header lines the parser read them from
+
+
+def measure(doc: Document, acc: Accounting) -> Coverage:
+    """Account every body word to a passage, a footnote or the metadata; count what is left as lost."""
+    furniture: Counter[str] = Counter()
+    for rule, text in [*acc.removed, *acc.dropped]:
+        furniture[rule] += len(words(text))
+    body, counts, lost = _walk(doc, acc)
+    longest = longest_start = 0
+    start = 0
+    for k, i in enumerate(lost):  # runs of consecutive lost positions
+        if k == 0 or i != lost[k - 1] + 1:
+            start = i
+        if i - start + 1 > longest:
+            longest, longest_start = i - start + 1, start
+    largest = max(doc.passages, key=lambda p: len(p.text), default=None)
+    return Coverage(
+        words=len(body) + sum(len(words(text)) for _, text in acc.removed), furniture=tuple(sorted(furniture.items())),
+        passages=counts["passages"], footnotes=counts["footnotes"], metadata=counts["metadata"], lost=len(lost),
+        longest_lost_run=longest, lost_sample=" ".join(body[longest_start: longest_start + min(longest, 12)]),
+        largest_passage=len(largest.text) if largest else 0, largest_anchor=largest.anchor if largest else "",
+    )
+
+
+def lost_words(doc: Document, acc: Accounting) -> list[tuple[int, str]]:
+    """The body words found nowhere, with their position among the body words (for a closer look)."""
+    body, _, lost = _walk(doc, acc)
+    return [(i, body[i]) for i in lost]
+
+
+def _walk(doc: Document, acc: Accounting) -> tuple[list[str], dict[str, int], list[int]]:
+    body = words(join_lines(list(acc.body))) + [w for note in acc.notes for w in words(note)]
+    in_dropped = Counter(w for _, t in acc.dropped for w in words(t))
+    in_passages = Counter(w for t in _passage_texts(doc.passages) for w in words(t))
+    in_notes = Counter(w for f in doc.footnotes for w in words(f.text))
+    in_meta = Counter(w for t in [*acc.metadata, *_metadata_texts(doc)] for w in words(t))
+    counts = {"passages": 0, "footnotes": 0, "metadata": 0}
+    lost: list[int] = []
+    for i, w in enumerate(body):
+        if in_dropped[w] > 0:
+            in_dropped[w] -= 1
+            continue
+        for name, bag in (("passages", in_passages), ("footnotes", in_notes), ("metadata", in_meta)):
+            if bag[w] > 0:
+                bag[w] -= 1
+                counts[name] += 1
+                break
+        else:
+            lost.append(i)
+    return body, counts, lost
+
+
+def _passage_texts(passages: Iterable[Passage]) -> list[str]:
+    # a heading repeated over the passages of one section (or an answer's question) is in the text once
+    texts: list[str] = []
+    headings: set[str] = set()
+    for p in passages:
+        texts.append(p.text)
+        if p.heading and p.heading not in headings:
+            headings.add(p.heading)
+            texts.append(p.heading)
+    return texts
+
+
+def _metadata_texts(doc: Document) -> list[str]:
+    texts = [doc.title or "", doc.source or "", *doc.identifiers.values()]
+    for person in doc.people:
+        texts += [person.name, person.party or "", person.office or ""]
+    return texts
+
+
+# ------------------------------------------------------------------------------------------------ warnings
+
+def coverage_warnings(cov: Coverage) -> list[str]:
+    """What the accounting says is wrong: text lost, or a passage too long to cite."""
+    out: list[str] = []
+    if cov.ratio < MIN_COVERAGE or cov.longest_lost_run >= MAX_LOST_RUN:
+        out.append(f"coverage {cov.ratio:.1%}: {cov.lost} of {cov.body_words} body words in no passage, footnote "
+                   f"or metadata; longest run {cov.longest_lost_run} words from «{cov.lost_sample}»")
+    if cov.largest_passage > MAX_PASSAGE:
+        out.append(f"passage {cov.largest_anchor} has {cov.largest_passage} characters (more than {MAX_PASSAGE})")
+    return out
+
+
+def _numbers(locator: str) -> list[int]:
+    """ "antwoorden op vragen 1 tot en met 5" -> 1..5; "vragen 2, 3 en 4" -> [2, 3, 4]."""
+    found = [int(n) for n in re.findall(r"\d+", locator)]
+    if "tot en met" in locator and len(found) == 2 and found[0] < found[1]:
+        return list(range(found[0], found[1] + 1))
+    return found
+
+
+def numbering_warnings(passages: Sequence[Passage]) -> list[str]:
+    """Gaps in the numbers of questions, answers and numbered sections; answers to questions never asked."""
+    out: list[str] = []
+    asked: list[int] = []
+    answered: list[int] = []
+    for p in passages:
+        if p.anchor.startswith("vraag-"):
+            asked += _numbers(p.locator)
+        elif p.anchor.startswith("antwoord-"):
+            answered += _numbers(p.locator)
+    for kind, numbers in (("question", asked), ("answer", answered)):
+        if numbers:
+            missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
+            if missing:
+                out.append(f"{kind} numbering has a gap: no {kind} {', '.join(map(str, missing))}")
+    if asked:
+        never = sorted(set(answered) - set(asked))
+        if never:
+            out.append(f"answer to question {', '.join(map(str, never))} that was never asked")
+    sections = [tuple(int(n) for n in p.anchor.split(".")) for p in passages
+                if re.fullmatch(r"\d{1,2}(\.\d{1,2})*", p.anchor)]
+    previous: tuple[int, ...] | None = None
+    for number in sections:
+        if previous is not None and number != previous and not _follows(previous, number):
+            out.append(f"section numbering jumps from {'.'.join(map(str, previous))} "
+                       f"to {'.'.join(map(str, number))}")
+        previous = number
+    return out
+
+
+def _follows(previous: tuple[int, ...], number: tuple[int, ...]) -> bool:
+    # a first child (1 -> 1.1), the next sibling at this level or above (1.2 -> 1.3, 1.2 -> 2); a section
+    # whose text is empty has no passage, so one skipped child level is allowed (1 -> 1.1.1 is not)
+    if number[: len(previous)] == previous and len(number) == len(previous) + 1:
+        return number[-1] in (0, 1)
+    for depth in range(1, len(previous) + 1):
+        if number == previous[: depth - 1] + (previous[depth - 1] + 1,):
+            return True
+        if number[:depth] == previous[: depth - 1] + (previous[depth - 1] + 1,) and len(number) == depth + 1:
+            return number[-1] == 1  # 1.2 -> 2.1 when section 2 itself had no text
+    return False
+
+
+def page_warnings(pages_with_text: set[int], last_page: int) -> list[str]:
+    """Pages of a paged document that gave no text at all (an image-only page: OCR is needed)."""
+    empty = sorted(set(range(1, last_page + 1)) - pages_with_text)
+    if not empty:
+        return []
+    return [f"page{'s' if len(empty) > 1 else ''} {', '.join(map(str, empty))} without text (image only?)"]
+
+
+# --------------------------------------------------------------------------------------------------- report
+
+def check_record(doc: Document) -> dict[str, object]:
+    """The self-check of one parsed document, as a JSON-ready dict (`coi parse --check --json`)."""
+    cov = doc.coverage or Coverage()
+    return {
+        "path": doc.source_path, "doc_id": doc.doc_id, "doc_type": doc.doc_type.value,
+        "coverage": round(cov.ratio, 4), "words": cov.words, "body_words": cov.body_words,
+        "in_passages": cov.passages, "in_footnotes": cov.footnotes, "in_metadata": cov.metadata, "lost": cov.lost,
+        "longest_lost_run": cov.longest_lost_run, "lost_sample": cov.lost_sample,
+        "furniture": dict(cov.furniture), "passages": len(doc.passages), "footnotes": len(doc.footnotes),
+        "largest_passage": {"anchor": cov.largest_anchor, "characters": cov.largest_passage},
+        "warnings": list(doc.warnings),
+    }
+
+
+def format_check(doc: Document) -> str:
+    """The self-check of one parsed document for people: a summary line, furniture by rule, warnings."""
+    cov = doc.coverage or Coverage()
+    furniture = ", ".join(f"{rule} {n}" for rule, n in cov.furniture if n) or "none"
+    lines = [
+        f"{doc.source_path}: {doc.doc_type.value} {doc.doc_id}",
+        f"  coverage {cov.ratio:.1%} of {cov.body_words} body words (passages {cov.passages}, footnotes "
+        f"{cov.footnotes}, metadata {cov.metadata}, lost {cov.lost}; longest lost run {cov.longest_lost_run})",
+        f"  furniture removed: {sum(n for _, n in cov.furniture)} words ({furniture})",
+        f"  {len(doc.passages)} passages, {len(doc.footnotes)} footnotes, largest passage "
+        f"{cov.largest_passage} characters ({cov.largest_anchor or '-'})",
+    ]
+    lines += [f"  warning: {w}" for w in doc.warnings]
+    return "\n".join(lines)
