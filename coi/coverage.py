@@ -24,6 +24,9 @@ from coi.model import Coverage, Document, Passage
 MIN_COVERAGE = 0.99  # below this share of body words accounted for, a parse warns
 MAX_LOST_RUN = 40  # a run of this many consecutive lost words is a warning whatever the share
 MAX_PASSAGE = 4000  # characters: a passage longer than this cannot be cited precisely
+# Furniture is what a page repeats or sets beside the text; when it takes this share of all words, body text
+# was most likely taken for furniture (a text column read as a side column, say).
+MAX_FURNITURE_SHARE = 0.25
 
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -73,24 +76,37 @@ def lost_words(doc: Document, acc: Accounting) -> list[tuple[int, str]]:
 
 
 def _walk(doc: Document, acc: Accounting) -> tuple[list[str], dict[str, int], list[int]]:
+    """Match the body words in place: a word is accounted for where a run of three words around it (or all of a
+    text shorter than that: a heading, a label, a name) stands in a passage, a footnote, the metadata or the
+    dropped furniture. Matching runs rather than counting words puts a lost paragraph where it was, so its
+    length shows as one run."""
     body = words(join_lines(list(acc.body))) + [w for note in acc.notes for w in words(note)]
-    in_dropped = Counter(w for _, t in acc.dropped for w in words(t))
-    in_passages = Counter(w for t in _passage_texts(doc.passages) for w in words(t))
-    in_notes = Counter(w for f in doc.footnotes for w in words(f.text))
-    in_meta = Counter(w for t in [*acc.metadata, *_metadata_texts(doc)] for w in words(t))
-    counts = {"passages": 0, "footnotes": 0, "metadata": 0}
+    sources = [
+        ("passages", _passage_texts(doc.passages)),
+        ("footnotes", [f.text for f in doc.footnotes]),
+        ("metadata", [*acc.metadata, *_metadata_texts(doc)]),
+        ("dropped", [t for _, t in acc.dropped]),
+    ]
+    counts = {"passages": 0, "footnotes": 0, "metadata": 0, "dropped": 0}
+    found: list[str | None] = [None] * len(body)
+    for name, texts in sources:
+        grams: set[tuple[str, ...]] = set()
+        for text in texts:
+            ws = words(text)
+            grams.update(tuple(ws[i: i + 3]) for i in range(max(len(ws) - 2, 0)))
+            if 0 < len(ws) < 3:
+                grams.add(tuple(ws))
+        for size in (3, 2, 1):
+            for j in range(len(body) - size + 1):
+                if tuple(body[j: j + size]) in grams:
+                    for k in range(j, j + size):
+                        found[k] = found[k] or name
     lost: list[int] = []
-    for i, w in enumerate(body):
-        if in_dropped[w] > 0:
-            in_dropped[w] -= 1
-            continue
-        for name, bag in (("passages", in_passages), ("footnotes", in_notes), ("metadata", in_meta)):
-            if bag[w] > 0:
-                bag[w] -= 1
-                counts[name] += 1
-                break
-        else:
+    for i, name in enumerate(found):
+        if name is None:
             lost.append(i)
+        else:
+            counts[name] += 1
     return body, counts, lost
 
 
@@ -121,6 +137,11 @@ def coverage_warnings(cov: Coverage) -> list[str]:
     if cov.ratio < MIN_COVERAGE or cov.longest_lost_run >= MAX_LOST_RUN:
         out.append(f"coverage {cov.ratio:.1%}: {cov.lost} of {cov.body_words} body words in no passage, footnote "
                    f"or metadata; longest run {cov.longest_lost_run} words from «{cov.lost_sample}»")
+    removed = sum(n for _, n in cov.furniture)
+    if cov.words and removed / cov.words > MAX_FURNITURE_SHARE and removed > 200:
+        rules = ", ".join(f"{rule} {n}" for rule, n in sorted(cov.furniture, key=lambda x: -x[1])[:3] if n)
+        out.append(f"{removed / cov.words:.0%} of the words removed as furniture ({rules}): body text taken "
+                   "for furniture?")
     if cov.largest_passage > MAX_PASSAGE:
         out.append(f"passage {cov.largest_anchor} has {cov.largest_passage} characters (more than {MAX_PASSAGE})")
     return out
