@@ -40,8 +40,7 @@ def words(text: str) -> list[str]:
 class Accounting:
     """What a parse produced besides its passages and footnotes, to account the extracted words against."""
 
-    body: Sequence[str]  # the body line texts (furniture and footnotes out), in reading order
-    notes: Sequence[str]  # the text of each footnote as found
+    body: Sequence[str]  # the line texts left after furniture removal (footnotes included), in reading order
     removed: Sequence[tuple[str, str]]  # (rule, line text) of every line removed as furniture before parsing
     dropped: Sequence[tuple[str, str]]  # (rule, text) of body text a genre parser dropped as furniture (labels)
     metadata: Sequence[str]  # metadata values and the header lines the parser read them from
@@ -80,7 +79,7 @@ def _walk(doc: Document, acc: Accounting) -> tuple[list[str], dict[str, int], li
     text shorter than that: a heading, a label, a name) stands in a passage, a footnote, the metadata or the
     dropped furniture. Matching runs rather than counting words puts a lost paragraph where it was, so its
     length shows as one run."""
-    body = words(join_lines(list(acc.body))) + [w for note in acc.notes for w in words(note)]
+    body = words(join_lines(list(acc.body)))
     sources = [
         ("passages", _passage_texts(doc.passages)),
         ("footnotes", [f.text for f in doc.footnotes]),

@@ -46,14 +46,17 @@ def split_footnotes(lines: list[Line]) -> tuple[list[Line], list[RawFootnote]]:
     body_since = ""  # body text since the last footnote block, to look for a marker
     for i, line in enumerate(lines):
         text = line.text
-        if line.zone == "footnote":  # the layout already knows
+        if line.zone == "footnote":  # the layout put it in the footnote zone (small type at the page bottom)
             m = _FN_START.match(text)
             if m and expected <= int(m.group(1)) <= expected + 3:
                 notes.append(RawFootnote(int(m.group(1)), [m.group(2)], line.page))
                 expected = int(m.group(1)) + 1
-            elif notes:
+                continue
+            if notes and notes[-1].page == line.page:
                 notes[-1].lines.append(text)
-            continue
+                continue
+            # small type that starts no footnote on its page (an annex set small, a table) is body text
+            line = Line(text, line.page, line.page_start, line.heading)
         if in_zone and (line.page_start or _STRUCTURE.match(text)):
             in_zone = False
             body_since = ""

@@ -37,7 +37,6 @@ def parse_extracted(extracted: Extracted, path: Path, sidecar: Sidecar | None = 
     sidecar = sidecar or Sidecar()
     cleaned = remove_furniture(extracted.lines)
     body, raw_notes = split_footnotes(cleaned.lines)
-    body_lines = [line.text for line in body]  # before markers become sentinels
     footnotes = build_footnotes(raw_notes)
     body = mark_footnotes(body, {f.n for f in footnotes})
     if not any(line.text for line in body):
@@ -84,7 +83,7 @@ def parse_extracted(extracted: Extracted, path: Path, sidecar: Sidecar | None = 
         warnings=tuple(warnings),
     )
     return _checked(doc, extracted, Accounting(
-        body=body_lines, notes=[" ".join(r.lines) for r in raw_notes],
+        body=[line.text for line in cleaned.lines],
         removed=cleaned.removed, dropped=result.dropped,
         metadata=[*result.metadata_lines, *result.dates.values(), result.date_text or ""],
     ))

@@ -42,7 +42,7 @@ def test_a_dropped_passage_is_reported_as_lost(seed_docs) -> None:
     lines = Path("corpus", SEEDS["004"]).read_text(encoding="utf-8").splitlines()
     gone = doc.passages[3]
     shorter = replace(doc, passages=doc.passages[:3] + doc.passages[4:])
-    acc = Accounting(body=lines, notes=[], removed=[], dropped=[], metadata=[])
+    acc = Accounting(body=lines, removed=[], dropped=[], metadata=[])
     before, after = measure(doc, acc), measure(shorter, acc)
     assert after.lost - before.lost >= len(gone.text.split()) * 0.8
     assert after.longest_lost_run >= 40

@@ -178,13 +178,31 @@ def is_list_item(text: str) -> bool:
     return _LIST_ITEM.match(text) is not None
 
 
+def _leading_title(block: Block) -> tuple[Block, Block] | None:
+    """A title on the first line of a block, run straight into its text ("Bezwaarclausule" / "Voor nadere
+    informatie …"): short, capitalised, unpunctuated, and much shorter than the line after it."""
+    if len(block.lines) < 2:
+        return None
+    first, second = visible(block.lines[0].text).strip(), visible(block.lines[1].text).strip()
+    if not is_heading_block(Block(block.lines[:1])) or is_list_item(first) or len(first.split()) > 5:
+        return None
+    if not second[:1].isupper() or len(first) > 0.6 * len(second):
+        return None
+    return Block(block.lines[:1]), Block(block.lines[1:])
+
+
 def paragraph_drafts(lines: list[Line], start_heading: str | None = None) -> list[Draft]:
     """Passages per paragraph under its heading: anchors alinea-N; headings are not passages; list items stay
-    with the paragraph that introduces them."""
+    with the paragraph that introduces them. A heading that no text follows (the document ends, or was cut
+    off) is text, not a heading."""
     drafts: list[Draft] = []
     heading = start_heading
+    merged: list[Block] = []
     for block in merged_blocks(lines):
-        if is_heading_block(block):
+        merged.extend(_leading_title(block) or (block,))
+    for k, block in enumerate(merged):
+        followed = any(not is_heading_block(b) for b in merged[k + 1:])
+        if is_heading_block(block) and followed:
             heading = visible(block.text)
             continue
         text = _block_text(block)
@@ -209,8 +227,17 @@ class Closing:
     after: list[Line]  # every other line after the signature starts
 
 
+_ON_BEHALF = re.compile(r"^(namens|voor)\s+(deze|de\s+\w+)\s*,?$|^(i\.o\.|p\.o\.)$", re.I)
+# a signatory's name, academic titles in lower case allowed ("drs. C. van der Burg")
+_NAME = re.compile(r"^(?:(?:drs|dr|mr|ir|ing|prof|ds|mw|dhr)\.?\s+)*[A-Z][\w.\-’' ]+$")
+
+
 def split_signatures(lines: list[Line]) -> Closing:
-    """Cut the closing signatures ("De Minister van Buitenlandse Zaken," and a name) off the body."""
+    """Cut the closing signatures ("De Minister van Buitenlandse Zaken," and a name) off the body.
+
+    The signature block is the greeting, the offices (with "namens deze,") and the names; whatever else follows
+    it is returned in `after`, for passages of its own.
+    """
     people: list[Person] = []
     cut = len(lines)
     for i, line in enumerate(lines):
@@ -221,28 +248,84 @@ def split_signatures(lines: list[Line]) -> Closing:
     office: str | None = None
     signature: list[str] = []
     after: list[Line] = []
+    in_block = True  # the block ends at the first line that is not part of a signature
     for line in tail:
         text = visible(line.text).strip()
         if not text:
-            after.append(line)
+            if not in_block:
+                after.append(line)
             continue
-        if re.match(r"^(Hoogachtend|Met vriendelijke groet)", text, re.I):
+        if in_block and re.match(r"^(Hoogachtend|Met vriendelijke groet)", text, re.I):
             signature.append(text)
             continue
-        if _SIGNATURE.match(text):
+        if in_block and _SIGNATURE.match(text):
             if office:
                 people.append(Person(name="", role="ondertekenaar", office=office))
             office = _office_case(re.sub(r"^(De|Het)\s+", "", text.rstrip(","), flags=re.I).strip())
             signature.append(text)
-        elif office and re.match(r"^[A-Z][\w.\-’' ]+$", text) and len(text) < 60:
+        elif in_block and office and _ON_BEHALF.match(text):
+            signature.append(text)
+        elif in_block and office and _NAME.match(text) and len(text) < 60 and len(text.split()) <= 7:
             people.append(Person(name=text, role="ondertekenaar", office=office))
             signature.append(text)
             office = None
         else:
+            in_block = False
             after.append(line)
     if office:
         people.append(Person(name="", role="ondertekenaar", office=office))
     return Closing(lines[:cut], people, signature, after)
+
+
+_ANNEX = re.compile(r"^(?P<word>Bijlagen?)\b\s*(?P<n>\d{1,2}|[IVX]{1,4}\b|[A-Z]\b)?", re.I)
+
+
+def closing_drafts(after: list[Line]) -> list[Draft]:
+    """Passages for what follows a signature: a post-script or the objection clause (`slot`, `slot-2`, …) and
+    annexes, one passage each (`bijlage-1`; a list of annexes is `bijlagen`)."""
+    segments: list[tuple[str | None, list[Line]]] = [(None, [])]
+    for i, line in enumerate(after):
+        text = visible(line.text).strip()
+        starts_block = i == 0 or not after[i - 1].text.strip() or line.page_start or bool(line.heading)
+        m = _ANNEX.match(text)
+        if m and starts_block and len(text.split()) <= 12 and not text.endswith((".", ",", ";")):
+            segments.append((text, []))
+        else:
+            segments[-1][1].append(line)
+    drafts: list[Draft] = []
+    for k, draft in enumerate(paragraph_drafts(segments[0][1])):
+        draft.anchor = "slot" if k == 0 else f"slot-{k + 1}"
+        draft.locator = "slot" if k == 0 else f"slot, alinea {k + 1}"
+        drafts.append(draft)
+    annexes = 0
+    for heading, lines in segments[1:]:
+        assert heading is not None
+        m = _ANNEX.match(heading)
+        assert m is not None
+        text = section_text(lines)
+        pages = tuple(sorted({line.page for line in lines if line.text}))
+        if m.group("word").lower() == "bijlagen" and not m.group("n"):
+            anchor, loc = "bijlagen", "bijlagen"
+        else:
+            annexes += 1
+            n = (m.group("n") or str(annexes)).lower()
+            anchor, loc = f"bijlage-{n}", f"bijlage {n.upper() if n.isalpha() else n}"
+        if not visible(text).strip():  # "Bijlage: 1" as a line of its own: the heading is the text
+            text, heading = heading, None
+        drafts.append(Draft(anchor, loc, heading, text, pages))
+    dedupe_anchors(drafts)
+    return drafts
+
+
+def dedupe_anchors(drafts: list[Draft]) -> None:
+    """Make anchors unique in order: a second `bijlage-1` becomes `bijlage-1-2`."""
+    seen: dict[str, int] = {}
+    for d in drafts:
+        if d.anchor in seen:
+            seen[d.anchor] += 1
+            d.anchor = f"{d.anchor}-{seen[d.anchor]}"
+        else:
+            seen[d.anchor] = 1
 
 
 _BODY_START = re.compile(r"^(Directoraat-Generaal|Ministerie van|Kabinet|Directie)\b", re.I)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from coi.clean import join_lines, visible
+from coi.clean import blocks, join_lines, visible
 from coi.genres.common import (
     Draft,
     GenreResult,
+    closing_drafts,
     find_sections,
     issuing_body,
     paragraph_drafts,
@@ -28,7 +29,9 @@ def parse(lines: list[Line], fields: dict[str, str], letterhead: list[str]) -> G
     """Paragraph passages (or numbered sections); date, subject, signatories and references as metadata."""
     result = GenreResult(drafts=[])
     start = _header(lines, result)
-    closing = split_signatures(lines[start:])
+    head, prose = _head_and_prose(lines[:start])
+    result.dropped.extend(("letter head", text) for text in head)
+    closing = split_signatures(prose + lines[start:])
     body, signatories = closing.body, closing.people
     result.metadata_lines.extend(closing.signature)
     result.people.extend(signatories)
@@ -50,7 +53,25 @@ def parse(lines: list[Line], fields: dict[str, str], letterhead: list[str]) -> G
                 result.drafts.append(Draft(s.number or "", f"paragraaf {s.number}", s.title, text, pages))
     else:
         result.drafts.extend(paragraph_drafts(body))
+    result.drafts.extend(closing_drafts(closing.after))
     return result
+
+
+def _head_and_prose(lines: list[Line]) -> tuple[list[str], list[Line]]:
+    """Split what stands before the salutation into the letter's head (addresses, contact lines, the fields
+    read as metadata) and prose that belongs to the text (a note or cover text before the letter proper)."""
+    head: list[str] = []
+    prose: list[Line] = []
+    for block in blocks(lines):
+        text = visible(block.text).strip()
+        n = len(text.split())
+        if n >= 20 or n >= 8 and text[-1:] in ".?!:":
+            if prose:
+                prose.append(Line("", block.lines[0].page))
+            prose.extend(block.lines)
+        else:
+            head.extend(line.text for line in block.lines)
+    return head, prose
 
 
 def _header(lines: list[Line], result: GenreResult) -> int:
