@@ -58,7 +58,6 @@ def test_inventory_and_released_documents_after_the_signature_are_kept() -> None
     doc = parse_file(WOB_INVENTARIS)
     assert doc.coverage is not None
     assert doc.coverage.longest_lost_run < 40, doc.warnings
-    text = " ".join(p.text for p in doc.passages)
     # a complaint in the released documents, after the signature
     kept = next(p for p in doc.passages if "was er dof en onverzorgd" in p.text)
     assert kept.anchor.startswith("slot")
