@@ -101,11 +101,11 @@ def _walk(doc: Document, acc: Accounting) -> tuple[list[str], dict[str, int], li
                     for k in range(j, j + size):
                         found[k] = found[k] or name
     lost: list[int] = []
-    for i, name in enumerate(found):
-        if name is None:
+    for i, source in enumerate(found):
+        if source is None:
             lost.append(i)
         else:
-            counts[name] += 1
+            counts[source] += 1
     return body, counts, lost
 
 
