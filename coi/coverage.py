@@ -148,7 +148,7 @@ def coverage_warnings(cov: Coverage) -> list[str]:
 
 def _numbers(locator: str) -> list[int]:
     """ "antwoorden op vragen 1 tot en met 5" -> 1..5; "vragen 2, 3 en 4" -> [2, 3, 4]."""
-    found = [int(n) for n in re.findall(r"\d+", locator)]
+    found = [int(n) for n in re.findall(r"\d+", re.sub(r",\s*deel \d+$", "", locator))]
     if "tot en met" in locator and len(found) == 2 and found[0] < found[1]:
         return list(range(found[0], found[1] + 1))
     return found

@@ -16,7 +16,7 @@ from coi.footnotes import build_footnotes, mark_footnotes, split_footnotes, stri
 from coi.formats import extract
 from coi.formats.text import read_bytes
 from coi.genres import PARSERS, detect
-from coi.genres.common import GenreResult
+from coi.genres.common import GenreResult, split_long
 from coi.lines import Extracted
 from coi.model import DocType, Document, Passage
 from coi.references import find_references
@@ -44,6 +44,7 @@ def parse_extracted(extracted: Extracted, path: Path, sidecar: Sidecar | None = 
     doc_type = sidecar.doc_type or detect(body)
     fields = dict(extracted.metadata) | cleaned.fields
     result = PARSERS[doc_type](body, fields, cleaned.letterhead)
+    result.drafts = split_long(result.drafts)
 
     date = parse_date(result.date_text or "")
     dates = _dates(result, date)

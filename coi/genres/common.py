@@ -317,6 +317,35 @@ def closing_drafts(after: list[Line]) -> list[Draft]:
     return drafts
 
 
+MAX_PASSAGE_CHARS = 3000  # a passage to cite: longer sections are split at paragraph boundaries
+
+
+def split_long(drafts: list[Draft], limit: int = MAX_PASSAGE_CHARS) -> list[Draft]:
+    """Split passages longer than `limit` at paragraph boundaries into parts of at most `limit` characters (a
+    single longer paragraph stays whole). The first part keeps the anchor and locator, so a citation of the
+    section still finds its start; later parts are `2.1-2` / `alinea-7-2` (`antwoord-4-deel-2`, because
+    `antwoord-4-5` answers questions 4 and 5) and "paragraaf 2.1, deel 2"."""
+    out: list[Draft] = []
+    for d in drafts:
+        if len(visible(d.text)) <= limit:
+            out.append(d)
+            continue
+        parts: list[str] = []
+        for para in d.text.split("\n\n"):
+            if parts and len(visible(parts[-1])) + len(visible(para)) + 2 <= limit:
+                parts[-1] += "\n\n" + para
+            else:
+                parts.append(para)
+        sep = "-deel-" if re.match(r"^(vraag|vragen|antwoord|mededeling)", d.anchor) else "-"
+        for k, part in enumerate(parts):
+            if k == 0:
+                out.append(Draft(d.anchor, d.locator, d.heading, part, d.pages, d.questions))
+            else:
+                out.append(Draft(f"{d.anchor}{sep}{k + 1}", f"{d.locator}, deel {k + 1}", d.heading, part, d.pages,
+                                 d.questions))
+    return out
+
+
 def dedupe_anchors(drafts: list[Draft]) -> None:
     """Make anchors unique in order: a second `bijlage-1` becomes `bijlage-1-2`."""
     seen: dict[str, int] = {}
