@@ -18,4 +18,4 @@ def test_parser_output_matches_golden(doc) -> None:
 
 def test_every_seed_and_real_text_has_a_golden_file() -> None:
     names = {golden_path(d).name for d in golden_inputs()}
-    assert len(names) == 12  # five seeds, five beslisnota texts, the Aanhangsel 387 Markdown text, web page p06
+    assert len(names) == 13  # five seeds, five beslisnota texts, the Aanhangsel 387 Markdown text, web pages p02, p06
