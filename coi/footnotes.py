@@ -57,11 +57,11 @@ def split_footnotes(lines: list[Line]) -> tuple[list[Line], list[RawFootnote]]:
                 continue
             # small type that starts no footnote on its page (an annex set small, a table) is body text
             line = Line(text, line.page, line.page_start, line.heading)
-        if in_zone and (line.page_start or _STRUCTURE.match(text)):
+        if in_zone and (line.page_start or _STRUCTURE.match(text) or _body_resumes(lines, i, notes[-1], expected)):
             in_zone = False
             body_since = ""
         m = _FN_START.match(text)
-        if m:
+        if m and not _not_a_note(m.group(2)):
             n = int(m.group(1))
             after_blank = i == 0 or not lines[i - 1].text or line.page_start
             if in_zone and expected <= n <= expected + 2:
@@ -83,6 +83,32 @@ def split_footnotes(lines: list[Line]) -> tuple[list[Line], list[RawFootnote]]:
         body.append(line)
         body_since += " " + text
     return body, notes
+
+
+def _not_a_note(rest: str) -> bool:
+    """What follows the number reads as body text or a table row, not as a footnote: a footnote starts with a
+    capital, a quote, a URL or a reference, never with a lower-case word ("3 personen werden …") or an id
+    ("2 846489 klacht x x", a row of an inventory table)."""
+    if re.match(r"^(https?://|www\.)", rest):
+        return False
+    return rest[:1].islower() or re.match(r"^\d{5,}\b", rest) is not None
+
+
+def _body_resumes(lines: list[Line], i: int, note: RawFootnote, expected: int) -> bool:
+    """In text without a page layout, a footnote block ends at a blank line after which the next footnote
+    number does not follow and the footnote does not go on (a URL piece, a lower-case continuation, a
+    sentence left open): body text resumes there."""
+    if i == 0 or lines[i - 1].text.strip() or not lines[i].text.strip():
+        return False
+    text = lines[i].text.strip()
+    m = _FN_START.match(text)
+    if m and int(m.group(1)) == expected:
+        return False
+    last = next((t.strip() for t in reversed(note.lines) if t.strip()), "")
+    if not last or last[-1] not in ".?!»”)" or text[:1].islower() or _URL_PIECE.match(text.split()[0]) and (
+            "/" in text.split()[0] or "." in text.split()[0][:-1]):
+        return False
+    return True
 
 
 _SYMBOL_MARKS = "!#°®*†‡§"

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from coi.footnotes import find_urls, join_footnote_lines, mark_footnotes, strip_marks
 from coi.lines import Line
+from tests.conftest import CORPUS, FIXTURES
 
 
 def test_url_broken_at_a_hyphen_that_belongs_to_it() -> None:
@@ -44,3 +45,40 @@ def test_markers_follow_the_sequence_and_spare_numbers() -> None:
 def test_symbols_are_not_markers_when_the_sequence_does_not_need_them() -> None:
     marked = mark_footnotes([Line("Armenié&, en Rusland.1 Verder!")], {1})
     assert strip_marks(marked[0].text) == ("Armenié&, en Rusland. Verder!", (1,))
+
+
+# ---------------------------------------------------------------- footnotes only where they are footnotes
+
+def _seed_variant(tmp_path, old: str, new: str):
+    from coi.parse import parse_file
+
+    text = (CORPUS / "aanhangsel-2054-oppositie-azerbeidzjan-2022.txt").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "variant.txt"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return parse_file(path)
+
+
+def test_a_body_line_that_starts_with_a_number_is_no_footnote(tmp_path) -> None:
+    # variant of seed 001: an answer paragraph that starts with "2 personen", where footnote 2 is expected
+    doc = _seed_variant(tmp_path, "individuen in Azerbeidzjaanse detentie.",
+                        "individuen in Azerbeidzjaanse detentie.\n\n2 personen zijn inmiddels vrijgelaten.\n")
+    assert doc.footnote(2) is not None and doc.footnote(2).text.startswith("Ministerie van Buitenlandse Zaken")
+    assert any("2 personen zijn inmiddels vrijgelaten." in p.text for p in doc.passages)
+    assert not [w for w in doc.warnings if "coverage" in w]
+
+
+def test_a_footnote_block_ends_where_body_text_resumes(tmp_path) -> None:
+    # variant of seed 001 as pdftotext gives it without page breaks: body text follows the footnote directly
+    doc = _seed_variant(tmp_path, "leader-beaten-custody).\n Vraag 3",
+                        "leader-beaten-custody).\n\nHet kabinet volgt de zaak van de heer Yagublu.\n\nVraag 3")
+    assert doc.footnote(1) is not None and doc.footnote(1).text.endswith("leader-beaten-custody).")
+    assert any("Het kabinet volgt de zaak van de heer Yagublu." in p.text for p in doc.passages)
+
+
+def test_rows_of_an_inventory_table_are_no_footnotes() -> None:
+    from coi.parse import parse_file
+
+    doc = parse_file(FIXTURES / "pdf" / "wob_NVWA_2021-04-02_20-0774_besluit_inventaris_documenten.pdf")
+    assert not [f for f in doc.footnotes if "klacht x x" in f.text]
+    assert any("846489 klacht x x" in p.text for p in doc.passages)
