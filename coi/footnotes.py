@@ -105,10 +105,9 @@ def _body_resumes(lines: list[Line], i: int, note: RawFootnote, expected: int) -
     if m and int(m.group(1)) == expected:
         return False
     last = next((t.strip() for t in reversed(note.lines) if t.strip()), "")
-    if not last or last[-1] not in ".?!»”)" or text[:1].islower() or _URL_PIECE.match(text.split()[0]) and (
-            "/" in text.split()[0] or "." in text.split()[0][:-1]):
-        return False
-    return True
+    first = text.split()[0]
+    goes_on = text[:1].islower() or bool(_URL_PIECE.match(first)) and ("/" in first or "." in first[:-1])
+    return bool(last) and last[-1] in ".?!»”)" and not goes_on
 
 
 _SYMBOL_MARKS = "!#°®*†‡§"
