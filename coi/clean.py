@@ -210,16 +210,20 @@ def join_lines(texts: list[str]) -> str:
             out = line
             continue
         tail = visible(out)
-        if tail.endswith("-") and len(tail) > 1 and tail[-2].isalpha():
+        if tail.endswith("-") and len(tail) > 1 and tail[-2].isalnum():
             first = line.split()[0]
             left = re.search(r"([\wÀ-ÿ]+)-$", tail)
             left_word = left.group(1) if left else ""
-            if first.lower() in _ELLIPSIS_WORDS or re.search(r"[\wÀ-ÿ]-[\wÀ-ÿ]+-$", tail):
-                out += " " + line
-            elif line[:1].islower() and not left_word.isupper() and left_word.lower() not in _KEEP_HYPHEN:
+            # a word that already has a hyphen ("ENTSO-E-", "Willem-III-", "fase-2-") or ends in capitals
+            # ("ReFuelEU-") keeps the one at the line end too
+            compound = (re.search(r"[\wÀ-ÿ]-[\wÀ-ÿ]+-$", tail) or re.search(r"[A-Z]{2}$", left_word)
+                        or not re.search(r"[^\W\d_]", left_word))
+            if first.lower() in _ELLIPSIS_WORDS:
+                out += " " + line  # "vlucht-" + "en vestigingsalternatief"
+            elif line[:1].islower() and not compound and left_word.lower() not in _KEEP_HYPHEN:
                 out = out[:-1] + line  # "mishande-" + "ling"
             else:
-                out += line  # "Nagorno-" + "Karabach", "EU-" + "lidstaten"
+                out += line  # "Nagorno-" + "Karabach", "EU-" + "lidstaten", "ENTSO-E-" + "verband"
         else:
             out += " " + line
     return re.sub(r"[ \t]+", " ", out).strip()
