@@ -95,7 +95,11 @@ def remove_furniture(lines: list[Line]) -> Cleaned:
                         fields.setdefault(key, value)
                 break
     _labelled_fields(lines, drop, fields)
+    _running_lines(lines, drop)
     letterhead = _repeated_blocks(lines, drop)
+    # what runs on every page is letterhead too: the directorate beside the text names the issuing body
+    running = [line.text for line, d in zip(lines, drop, strict=True) if d == "running header or footer"]
+    letterhead = list(dict.fromkeys(running + letterhead))
     for i, line in enumerate(lines):  # what the layout put in a side column never reaches the body
         if line.zone == "sidebar" and not drop[i]:
             drop[i] = "side column"
@@ -159,6 +163,30 @@ def _labelled_fields(lines: list[Line], drop: list[str | None], fields: dict[str
         if _shape_ok(shape, value):
             drop[i] = drop[j] = "labelled field"
             fields.setdefault(key, value)
+
+
+def _running_lines(lines: list[Line], drop: list[str | None], edge: int = 3) -> None:
+    """A line that stands among the first or last lines of most pages, its numbers aside ("Openbare versie 8",
+    "Pagina 3", "kst-35538-4 ISSN …"), is a running header or footer, wherever the layout put it."""
+    pages: dict[int, list[int]] = {}
+    for i, line in enumerate(lines):
+        if line.text.strip() and not drop[i]:
+            pages.setdefault(line.page, []).append(i)
+    if len(pages) < 3:
+        return
+    seen: dict[str, set[int]] = {}
+    for page, idx in pages.items():
+        for i in idx[:edge] + idx[-edge:]:
+            text = lines[i].text.strip()
+            # a footnote ("3 Kamerstukken II …") and a label ("Vraag 2") recur with other numbers too
+            if len(text) <= 60 and re.search(r"[^\W\d_]{3}", text) and not re.match(
+                    r"^(vraag|antwoord)\b|^\d{1,3}\s+\S", text, re.I):
+                seen.setdefault(re.sub(r"\d+", "#", _norm(text)), set()).add(page)
+    running = {key for key, on in seen.items() if len(on) >= max(3, len(pages) // 3)}
+    for idx in pages.values():
+        for i in idx[:edge] + idx[-edge:]:
+            if re.sub(r"\d+", "#", _norm(lines[i].text)) in running:
+                drop[i] = "running header or footer"
 
 
 def _repeated_blocks(lines: list[Line], drop: list[str | None]) -> list[str]:

@@ -67,3 +67,11 @@ def test_a_last_short_line_is_text_not_a_heading() -> None:
     # the page was cut off mid-sentence: its last line is one short line, and no passage follows it
     doc = parse_file(P06)
     assert "Uiterlijk na ommekomst van genoemde termijn" in doc.passages[-1].text
+
+
+def test_a_running_footer_is_furniture_wherever_the_layout_put_it() -> None:
+    # the AP letter prints "Openbare versie" at the foot of its pages; it was glued to footnotes 3, 6 and 11
+    doc = parse_file(PDF / "brief_AP_2020-08-06_z2020-11824_advies_notificatie-app.pdf")
+    assert not [f.n for f in doc.footnotes if "Openbare versie" in f.text]
+    assert doc.footnote(11) is not None and doc.footnote(11).text.endswith("geraadpleegd op 03-08-2020.")
+    assert doc.coverage is not None and dict(doc.coverage.furniture)["running header or footer"] >= 18
