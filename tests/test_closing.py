@@ -75,3 +75,11 @@ def test_a_running_footer_is_furniture_wherever_the_layout_put_it() -> None:
     assert not [f.n for f in doc.footnotes if "Openbare versie" in f.text]
     assert doc.footnote(11) is not None and doc.footnote(11).text.endswith("geraadpleegd op 03-08-2020.")
     assert doc.coverage is not None and dict(doc.coverage.furniture)["running header or footer"] >= 18
+
+
+def test_headings_in_a_row_all_head_the_text_below() -> None:
+    # the motie's head is three headings in a row: each one replaced the one before, and their words were lost
+    doc = parse_file(PDF / "kst-32545-143.pdf")
+    assert doc.passages[0].heading is not None
+    assert "Wet- en regelgeving financiële markten" in doc.passages[0].heading
+    assert doc.coverage is not None and doc.coverage.ratio >= 0.99, doc.warnings

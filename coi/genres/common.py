@@ -200,11 +200,15 @@ def paragraph_drafts(lines: list[Line], start_heading: str | None = None) -> lis
     merged: list[Block] = []
     for block in merged_blocks(lines):
         merged.extend(_leading_title(block) or (block,))
+    fresh = False  # the heading has no passage under it yet
     for k, block in enumerate(merged):
         followed = any(not is_heading_block(b) for b in merged[k + 1:])
         if is_heading_block(block) and followed:
-            heading = visible(block.text)
+            # headings in a row ("Tweede Kamer der Staten-Generaal", "Wet en regelgeving …") all head what follows
+            heading = f"{heading} — {visible(block.text)}" if fresh and heading else visible(block.text)
+            fresh = True
             continue
+        fresh = False
         text = _block_text(block)
         if drafts and is_list_item(block.first) and visible(drafts[-1].text).rstrip().endswith((":", ";")):
             last = drafts[-1]
