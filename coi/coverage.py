@@ -27,6 +27,9 @@ MAX_PASSAGE = 4000  # characters: a passage longer than this cannot be cited pre
 # Furniture is what a page repeats or sets beside the text; when it takes this share of all words, body text
 # was most likely taken for furniture (a text column read as a side column, say).
 MAX_FURNITURE_SHARE = 0.25
+# Dutch prose has few one-letter words ("u", "a."); a text where a quarter of the words are single letters was
+# letter-spaced or garbled on its way out of the PDF ("M i n i s t e r i e"), and its words cannot be found
+MAX_SINGLE_LETTERS = 0.25
 
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -65,6 +68,7 @@ def measure(doc: Document, acc: Accounting) -> Coverage:
         passages=counts["passages"], footnotes=counts["footnotes"], metadata=counts["metadata"], lost=len(lost),
         longest_lost_run=longest, lost_sample=" ".join(body[longest_start: longest_start + min(longest, 12)]),
         largest_passage=len(largest.text) if largest else 0, largest_anchor=largest.anchor if largest else "",
+        single_letters=sum(1 for w in body if len(w) == 1),
     )
 
 
@@ -141,6 +145,10 @@ def coverage_warnings(cov: Coverage) -> list[str]:
         rules = ", ".join(f"{rule} {n}" for rule, n in sorted(cov.furniture, key=lambda x: -x[1])[:3] if n)
         out.append(f"{removed / cov.words:.0%} of the words removed as furniture ({rules}): body text taken "
                    "for furniture?")
+    body = cov.passages + cov.footnotes + cov.metadata + cov.lost
+    if body >= 50 and cov.single_letters / body > MAX_SINGLE_LETTERS:
+        out.append(f"{cov.single_letters / body:.0%} of the words are single letters: letter-spaced or garbled "
+                   "text (a poor OCR layer?); its words cannot be searched")
     if cov.largest_passage > MAX_PASSAGE:
         out.append(f"passage {cov.largest_anchor} has {cov.largest_passage} characters (more than {MAX_PASSAGE})")
     return out

@@ -89,6 +89,7 @@ class Coverage:
     lost_sample: str = ""  # the start of that run, to find it in the document
     largest_passage: int = 0  # characters
     largest_anchor: str = ""
+    single_letters: int = 0  # body words of one letter: many of them mean letter-spaced or garbled text (OCR)
 
     @property
     def body_words(self) -> int:

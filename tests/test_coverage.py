@@ -91,3 +91,15 @@ def test_check_command_json_and_exit_code_for_a_failed_file(tmp_path: Path) -> N
     assert set(records[0]) >= {"body_words", "lost", "furniture", "passages", "footnotes", "largest_passage",
                                "warnings"}
     assert "empty file" in records[1]["error"]
+
+
+def test_letter_spaced_text_is_reported(tmp_path: Path) -> None:
+    # the first lines of the VWS Wob decision's OCR layer (woo-pdf/wob_VWS_2019-04-19_ggz_deelbesluit3_scan_ocr)
+    path = tmp_path / "ocr.txt"
+    path.write_text("M i n i s t e r i e v a n V o l k s g ez ondh W e l z ij n e n S po r t\n\n"
+                    "B e s l u it op u w W ob- v e r z o e k (d ee l b e s l u it III)\n\n"
+                    "— r i e f, doo r m ij on t v a ng e n op 1 m aa r t 2018, h ee f t u n b e r o e p op d e W e t\n",
+                    encoding="utf-8")
+    doc = parse_file(path)
+    assert any("single letters" in w for w in doc.warnings), doc.warnings
+    assert not any("single letters" in w for w in parse_file(Path("corpus") / SEEDS["001"]).warnings)
