@@ -1,6 +1,7 @@
 """Parsing fidelity: the coverage self-check (`coi parse --check`) over a set of documents, as a Markdown table.
 
     python benchmarks/fidelity.py [DIR …] [--json] [-o FILE]
+    python benchmarks/fidelity.py [DIR …] --compare BEFORE.json    # a before/after table against an earlier --json
 
 Without arguments it checks `corpus/` and every document under `tests/fixtures/`; each DIR given is added
 (searched recursively), e.g. a folder of real documents kept outside the project at development time.
@@ -82,14 +83,54 @@ def table(records: list[dict[str, object]]) -> str:
     return "\n".join(rows + ["", summary, "", "Warnings:", ""] + (notes or ["- none"])) + "\n"
 
 
+def _key(record: dict[str, object]) -> str:
+    return _name(str(record["path"]))
+
+
+def compare(before: list[dict[str, object]], after: list[dict[str, object]]) -> str:
+    """Before and after side by side, per document (matched by folder and file name), then the totals."""
+    old = {Path(_key(r)).parent.name + "/" + Path(_key(r)).name: r for r in before}
+    rows = ["| document | genre | coverage | lost (longest run) | passages | largest passage | warnings |",
+            "|---|---|---:|---:|---:|---:|---:|"]
+
+    def cell(r: dict[str, object] | None, fmt: str) -> str:
+        if r is None:
+            return "–"
+        if "error" in r:
+            return "failed"
+        largest = r["largest_passage"]["characters"]  # type: ignore[index]
+        values = {"genre": r["doc_type"], "coverage": f"{float(r['coverage']):.1%}",  # type: ignore[arg-type]
+                  "lost": f"{r['lost']} ({r['longest_lost_run']})", "passages": r["passages"],
+                  "largest": largest, "warnings": len(r["warnings"])}  # type: ignore[arg-type]
+        return str(values[fmt])
+
+    ok = {"before": 0, "after": 0}
+    for r in after:
+        key = Path(_key(r)).parent.name + "/" + Path(_key(r)).name
+        b = old.get(key)
+        for name, rec in (("before", b), ("after", r)):
+            if rec is not None and "error" not in rec and float(rec["coverage"]) >= 0.99:  # type: ignore[arg-type]
+                ok[name] += 1
+        cells = [f"{cell(b, f)} → {cell(r, f)}" if cell(b, f) != cell(r, f) else cell(r, f)
+                 for f in ("genre", "coverage", "lost", "passages", "largest", "warnings")]
+        rows.append(f"| {key} | " + " | ".join(cells) + " |")
+    rows += ["", f"Documents with coverage ≥ 99%: {ok['before']} of {len(before)} before, {ok['after']} of "
+             f"{len(after)} after."]
+    return "\n".join(rows) + "\n"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("dirs", nargs="*", type=Path, help="more folders of documents to check")
     ap.add_argument("--json", action="store_true", help="print the records as JSON instead of the table")
     ap.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
+    ap.add_argument("--compare", type=Path, help="an earlier --json output: print before and after side by side")
     args = ap.parse_args()
     records = [check(p) for p in inputs(args.dirs)]
-    text = json.dumps(records, ensure_ascii=False, indent=2) + "\n" if args.json else table(records)
+    if args.compare:
+        text = compare(json.loads(args.compare.read_text(encoding="utf-8")), records)
+    else:
+        text = json.dumps(records, ensure_ascii=False, indent=2) + "\n" if args.json else table(records)
     if args.output:
         args.output.write_text(text, encoding="utf-8")
     else:
