@@ -8,6 +8,7 @@ import pytest
 
 from coi.model import Document
 from coi.parse import parse_file
+from tests.conftest import parse_once
 
 PDF = Path("tests/fixtures/pdf")
 WOO_BESLUIT = PDF / "woo_IenW_2025-12-09_besluit_landsadvocaat_stikstof.pdf"
@@ -17,7 +18,7 @@ P06 = Path("tests/fixtures/realdocs/p06_kst-19637-1431_brief_minister_immigratie
 
 @pytest.fixture(scope="module")
 def besluit() -> Document:
-    return parse_file(WOO_BESLUIT)
+    return parse_once(str(WOO_BESLUIT))
 
 
 def _passage(doc: Document, anchor: str):
@@ -55,7 +56,7 @@ def test_besluit_keeps_its_text(besluit: Document) -> None:
 
 
 def test_inventory_and_released_documents_after_the_signature_are_kept() -> None:
-    doc = parse_file(WOB_INVENTARIS)
+    doc = parse_once(str(WOB_INVENTARIS))
     assert doc.coverage is not None
     assert doc.coverage.longest_lost_run < 40, doc.warnings
     # a complaint in the released documents, after the signature
@@ -69,6 +70,7 @@ def test_a_last_short_line_is_text_not_a_heading() -> None:
     assert "Uiterlijk na ommekomst van genoemde termijn" in doc.passages[-1].text
 
 
+@pytest.mark.slow  # reading this 22-page PDF takes half a minute
 def test_a_running_footer_is_furniture_wherever_the_layout_put_it() -> None:
     # the AP letter prints "Openbare versie" at the foot of its pages; it was glued to footnotes 3, 6 and 11
     doc = parse_file(PDF / "brief_AP_2020-08-06_z2020-11824_advies_notificatie-app.pdf")

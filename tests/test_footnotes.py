@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from coi.footnotes import find_urls, join_footnote_lines, mark_footnotes, strip_marks
 from coi.lines import Line
-from tests.conftest import CORPUS, FIXTURES
+from tests.conftest import CORPUS, parse_once
 
 
 def test_url_broken_at_a_hyphen_that_belongs_to_it() -> None:
@@ -77,9 +77,8 @@ def test_a_footnote_block_ends_where_body_text_resumes(tmp_path) -> None:
 
 
 def test_rows_of_an_inventory_table_are_no_footnotes() -> None:
-    from coi.parse import parse_file
 
-    doc = parse_file(FIXTURES / "pdf" / "wob_NVWA_2021-04-02_20-0774_besluit_inventaris_documenten.pdf")
+    doc = parse_once("tests/fixtures/pdf/wob_NVWA_2021-04-02_20-0774_besluit_inventaris_documenten.pdf")
     assert not [f for f in doc.footnotes if "klacht x x" in f.text]
     assert any("846489 klacht x x" in p.text for p in doc.passages)
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from coi.clean import join_lines
-from coi.parse import parse_file
+from tests.conftest import parse_once
 
 
 def test_hyphen_kept_after_capitals_on_a_real_letter() -> None:
     # "ReFuelEU-" / "verordening" at a line end of the IenW letter came out "ReFuelEUverordening"
-    doc = parse_file(Path("tests/fixtures/pdf/kamerbrief_IenW_2022-12-22_emissies_luchtvaart.pdf"))
+    doc = parse_once("tests/fixtures/pdf/kamerbrief_IenW_2022-12-22_emissies_luchtvaart.pdf")
     text = " ".join(p.text for p in doc.passages)
     assert "ReFuelEUverordening" not in text and "ReFuelEU-verordening" in text
 

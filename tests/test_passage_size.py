@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from coi.genres.common import MAX_PASSAGE_CHARS, Draft, split_long
-from coi.parse import parse_file
+from tests.conftest import parse_once
 
 EMISSIES = Path("tests/fixtures/pdf/kamerbrief_IenW_2022-12-22_emissies_luchtvaart.pdf")
 
 
 def test_long_numbered_sections_of_a_letter_are_split_at_paragraphs() -> None:
-    doc = parse_file(EMISSIES)
+    doc = parse_once(str(EMISSIES))
     by_anchor = {p.anchor: p for p in doc.passages}
     # section 1.2 held 6,339 characters in one passage
     assert {"1.2", "1.2-2"} <= set(by_anchor)
