@@ -85,3 +85,12 @@ def test_headings_in_a_row_all_head_the_text_below() -> None:
     assert doc.passages[0].heading is not None
     assert "Wet- en regelgeving financiële markten" in doc.passages[0].heading
     assert doc.coverage is not None and doc.coverage.ratio >= 0.99, doc.warnings
+
+
+def test_each_released_e_mail_heads_its_paragraphs() -> None:
+    # the NVWA decision releases complaints forwarded as e-mails: "Van: NVWA / Aan: … / Onderwerp: …"
+    doc = parse_once(str(WOB_INVENTARIS))
+    kept = next(p for p in doc.passages if "was er dof en onverzorgd" in p.text)
+    assert kept.heading is not None and kept.heading.startswith("Van: Servicemodule; Aan: NVWA Klantcontactcentrum;")
+    headers = {p.heading.split(" — ")[0] for p in doc.passages if p.heading and p.heading.startswith("Van: ")}
+    assert len(headers) >= 3, headers  # the released complaints (one of the four has no e-mail header)

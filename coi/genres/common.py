@@ -168,9 +168,52 @@ def is_heading_block(block: Block) -> bool:
     words = re.findall(r"[\wÀ-ÿ'’-]+", text)
     if not words or len(words) > 10 or len(text) > 80:
         return False
-    if text[-1] in TERMINAL + ",)" or not text[0].isupper() or _DATE_LINE.match(text):
+    if text[-1] in TERMINAL + ",)" or not text[0].isupper() or _DATE_LINE.match(text) or _GREETING.match(text):
         return False
     return words[-1].lower() not in FUNCTION_WORDS
+
+
+# the opening of a letter or an e-mail is text, never a heading ("Beste 10.2.e", "Geachte heer Jansen")
+_GREETING = re.compile(r"^(Beste|Geachte|Goedemorgen|Goedemiddag|Goedenavond|Hallo|Hoi|Dag|Lieve)\b", re.I)
+# the header fields of an e-mail as printed in Woo releases (Outlook in Dutch or English)
+_MAIL_FIELD = re.compile(r"^(Van|Aan|CC|BCC|Onderwerp|Verzonden|Datum|Bijlagen|From|To|Subject|Sent|Date)\s*:",
+                         re.I)
+
+
+_MAIL_START = re.compile(r"^(Van|From)\s*:", re.I)
+
+
+def _mail_header(block: Block) -> str | None:
+    """The header of an e-mail ("Van: …", "Verzonden: …", "Aan: …", "Onderwerp: …") as one line, if the block is
+    one: it starts with the sender and holds at least one more field; a long field may wrap."""
+    fields = [line for line in block.lines if _MAIL_FIELD.match(visible(line.text).strip())]
+    first = visible(block.first).strip()
+    if not _MAIL_START.match(first) or len(fields) < 2:
+        return None
+    parts: list[list[str]] = []
+    for line in block.lines:
+        text = visible(line.text).strip()
+        if _MAIL_FIELD.match(text) or not parts:
+            parts.append([text])
+        else:
+            parts[-1].append(text)
+    return "; ".join(join_lines(p) for p in parts)
+
+
+def _merge_mail_headers(blocks_: list[Block]) -> list[Block]:
+    # "Van: …" on a line of its own and the other fields after a blank line are one header
+    split: list[Block] = []
+    for block in blocks_:  # a header starts a block, even where no blank line came before it
+        cuts = [0] + [i for i, line in enumerate(block.lines) if i and _MAIL_START.match(visible(line.text).strip())]
+        split += [Block(block.lines[a:b]) for a, b in zip(cuts, cuts[1:] + [len(block.lines)], strict=True)]
+    out: list[Block] = []
+    for block in split:
+        if out and all(_MAIL_FIELD.match(visible(line.text).strip()) for line in out[-1].lines) and all(
+                _MAIL_FIELD.match(visible(line.text).strip()) for line in block.lines[:1]):
+            out[-1] = Block(out[-1].lines + block.lines)
+        else:
+            out.append(block)
+    return out
 
 
 def is_list_item(text: str) -> bool:
@@ -194,18 +237,27 @@ def _leading_title(block: Block) -> tuple[Block, Block] | None:
 def paragraph_drafts(lines: list[Line], start_heading: str | None = None) -> list[Draft]:
     """Passages per paragraph under its heading: anchors alinea-N; headings are not passages; list items stay
     with the paragraph that introduces them. A heading that no text follows (the document ends, or was cut
-    off) is text, not a heading."""
+    off) is text, not a heading. The paragraphs of an e-mail (Woo releases) have its header ("Van: …;
+    Verzonden: …; Aan: …; Onderwerp: …") as their heading: one group of passages per message."""
     drafts: list[Draft] = []
     heading = start_heading
     merged: list[Block] = []
-    for block in merged_blocks(lines):
-        merged.extend(_leading_title(block) or (block,))
+    for block in _merge_mail_headers(merged_blocks(lines)):
+        merged.extend((block,) if _mail_header(block) else _leading_title(block) or (block,))
     fresh = False  # the heading has no passage under it yet
+    mail_header: str | None = None  # inside an e-mail, short lines are text; its header heads every paragraph
     for k, block in enumerate(merged):
+        mail = _mail_header(block)
+        if mail:
+            heading = mail_header = mail
+            fresh = True
+            continue
         followed = any(not is_heading_block(b) for b in merged[k + 1:])
-        if is_heading_block(block) and followed:
-            # headings in a row ("Tweede Kamer der Staten-Generaal", "Wet en regelgeving …") all head what follows
-            heading = f"{heading} — {visible(block.text)}" if fresh and heading else visible(block.text)
+        if is_heading_block(block) and followed and not (mail_header and not block.lines[0].heading):
+            # headings in a row ("Tweede Kamer der Staten-Generaal", "Wet en regelgeving …") all head what follows,
+            # and a heading inside an e-mail (a web form's bold field) stays under the e-mail's header
+            base = heading if fresh else mail_header
+            heading = f"{base} — {visible(block.text)}" if base else visible(block.text)
             fresh = True
             continue
         fresh = False
