@@ -94,3 +94,8 @@ def test_each_released_e_mail_heads_its_paragraphs() -> None:
     assert kept.heading is not None and kept.heading.startswith("Van: Servicemodule; Aan: NVWA Klantcontactcentrum;")
     headers = {p.heading.split(" — ")[0] for p in doc.passages if p.heading and p.heading.startswith("Van: ")}
     assert len(headers) >= 3, headers  # the released complaints (one of the four has no e-mail header)
+
+
+def test_a_salutation_with_the_name_redacted_is_no_heading(besluit: Document) -> None:
+    assert besluit.passages[0].heading != "Geachte"
+    assert besluit.passages[0].text.startswith("U heeft bij mijn ministerie een verzoek ingediend")

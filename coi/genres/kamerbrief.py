@@ -96,7 +96,8 @@ def _header(lines: list[Line], result: GenreResult) -> int:
             result.title = join_lines(subject)
             result.metadata_lines.append("Betreft")
             start = max(start, i + len(subject))
-        elif _SALUTATION.match(text) and text.endswith(","):
+        elif _SALUTATION.match(text) and text.endswith(",") or re.fullmatch(r"Geachte(\s+[^.:;]{1,60})?,?", text):
+            # "Geachte" alone: the addressee's name redacted in a Woo release
             result.metadata_lines.append(text)
             start = i + 1
             break
