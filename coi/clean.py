@@ -245,7 +245,7 @@ def join_lines(texts: list[str]) -> str:
             # a word that already has a hyphen ("ENTSO-E-", "Willem-III-", "fase-2-") or ends in capitals
             # ("ReFuelEU-") keeps the one at the line end too
             compound = (re.search(r"[\wÀ-ÿ]-[\wÀ-ÿ]+-$", tail) or re.search(r"[A-Z]{2}$", left_word)
-                        or not re.search(r"[^\W\d_]", left_word))
+                        or not re.search(r"[^\W\d_]", left_word) or len(left_word) == 1)  # "e-" + "mail"
             if first.lower() in _ELLIPSIS_WORDS:
                 out += " " + line  # "vlucht-" + "en vestigingsalternatief"
             elif line[:1].islower() and not compound and left_word.lower() not in _KEEP_HYPHEN:
