@@ -33,7 +33,8 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("letterhead address", re.compile(r"^(https?://)?www\.rijksoverheid\.nl(/[a-z]+)?$", re.I)),
     ("letterhead address", re.compile(r"^(T|F)\s*\+?\d[\d -]*$")),  # phone and fax in a letterhead
     # Woo redaction codes on a line of their own
-    ("redaction code", re.compile(r"^(\d{1,2}\.\d\.\d{1,2}\s?[a-z]?[\s,]*)+$")),
+    # ("5.1.2e", "5.1.2 i", "10.2.e"): the letter is what tells a code from a section number ("4.2.1")
+    ("redaction code", re.compile(r"^(\d{1,2}\.\d(?:\.\d{1,2})?\.?\s?[a-z]\b[\s,]*)+$")),
 ]
 _FURNITURE = [rx for _, rx in _RULES]
 

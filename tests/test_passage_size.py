@@ -33,3 +33,26 @@ def test_an_answer_is_split_into_parts_not_into_grouped_answers() -> None:
 def test_one_long_paragraph_stays_whole() -> None:
     text = "Een zin zonder einde " * 300
     assert [d.text for d in split_long([Draft("3", "paragraaf 3", None, text)])] == [text]
+
+
+def test_a_table_of_contents_is_not_the_sections() -> None:
+    # the AP letter's contents as its text layer gives them; sections then follow with numbers on their own line
+    from coi.genres.common import find_sections
+    from coi.lines import Line
+
+    toc = ["1. Inleiding 3", "2. Wettelijk kader 4", "3. Feitelijke weergave voorgenomen verwerking 5",
+           "4. Beoordeling voorgenomen verwerking 7", ""]
+    body = ["1.", "Inleiding", "Op 30 juli heeft de minister de AP om advies gevraagd.", "", "2.", "Wettelijk kader",
+            "De AVG is van toepassing.", "", "2.1", "Voorafgaande raadpleging", "Artikel 36 AVG bepaalt dit."]
+    sections = find_sections([Line(t) for t in toc + body])
+    assert [(s.number, s.title) for s in sections] == [("1", "Inleiding"), ("2", "Wettelijk kader"),
+                                                       ("2.1", "Voorafgaande raadpleging")]
+
+
+def test_a_section_number_is_no_redaction_code() -> None:
+    from coi.clean import remove_furniture
+    from coi.lines import Line
+
+    cleaned = remove_furniture([Line(t) for t in ["Tekst.", "4.2.1", "5.1.2e", "10.2.e, 10.2.g"]])
+    assert [line.text for line in cleaned.lines] == ["Tekst.", "4.2.1"]
+    assert [rule for rule, _ in cleaned.removed] == ["redaction code", "redaction code"]

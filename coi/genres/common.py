@@ -74,13 +74,14 @@ def heading_title_ok(title: str, marked: bool = False) -> bool:
     return t[0].isupper() or t[0].isdigit()
 
 
-def _in_list(lines: list[Line], i: int) -> bool:
-    """A numbered line next to another numbered line (blank lines aside) is a list item, not a heading."""
+def _in_list(lines: list[Line], i: int, toc: Collection[int] = ()) -> bool:
+    """A numbered line next to another numbered line (blank lines aside; a table of contents aside) is a list
+    item, not a heading."""
     for step in (-1, 1):
         j = i + step
         while 0 <= j < len(lines) and not lines[j].text:
             j += step
-        if 0 <= j < len(lines) and re.match(r"^\d{1,2}[.)]\s", visible(lines[j].text).strip()):
+        if 0 <= j < len(lines) and j not in toc and re.match(r"^\d{1,2}[.)]\s", visible(lines[j].text).strip()):
             return True
     return False
 
@@ -95,15 +96,26 @@ def find_sections(lines: list[Line], known: Collection[str] = ()) -> list[Sectio
     current: tuple[int, ...] | None = None
     fonts = any(line.heading for line in lines)
     continued = False
+    skip = -1
+    toc = _table_of_contents(lines)
     for i, line in enumerate(lines):
+        if i == skip:
+            continue
+        if i in toc:  # a contents entry ("4. Beoordeling 12") is text of the section it stands in
+            if sections:
+                sections[-1].lines.append(line)
+            continue
         text = visible(line.text).strip()
         if continued and line.heading and text and not _NUMBERED.match(text):
             sections[-1].title = join_lines([sections[-1].title, text])
             continue
         continued = False
+        nxt = _title_after_number(lines, i)
+        if nxt is not None:  # "4.2.1" on a line of its own, its title on the next
+            text, line, skip = f"{text} {visible(lines[nxt].text).strip()}", lines[nxt], nxt
         m = _NUMBERED.match(text)
         # set as a heading; or, where nothing is set by font, not one item of a numbered list
-        plausible = line.heading or not fonts and not _in_list(lines, i)
+        plausible = line.heading or not fonts and not _in_list(lines, i, toc)
         if m and plausible and heading_title_ok(m.group(2), bool(line.heading)):
             number = tuple(int(p) for p in m.group(1).split("."))
             if _valid_next(current, number):
@@ -117,6 +129,37 @@ def find_sections(lines: list[Line], known: Collection[str] = ()) -> list[Sectio
         if sections:
             sections[-1].lines.append(line)
     return sections
+
+
+def _table_of_contents(lines: list[Line]) -> set[int]:
+    """Lines of a table of contents: three or more numbered titles in a row that end in page numbers that do not
+    go down ("1. Inleiding 3", "2. Feiten 5", …, dot leaders or not)."""
+    entries: list[tuple[int, int]] = []  # (line index, page number) of the current run
+    found: set[int] = set()
+    for i, line in enumerate(lines):
+        text = visible(line.text).strip()
+        if not text:
+            continue
+        m = re.match(r"^\d{1,2}(?:\.\d{1,2}){0,4}\.?\s+\S.*?[\s.…]+(\d{1,3})$", text)
+        if m and (not entries or int(m.group(1)) >= entries[-1][1]):
+            entries.append((i, int(m.group(1))))
+            continue
+        if len(entries) >= 3:
+            found.update(i for i, _ in entries)
+        entries = [(i, int(m.group(1)))] if m else []
+    if len(entries) >= 3:
+        found.update(i for i, _ in entries)
+    return found
+
+
+def _title_after_number(lines: list[Line], i: int) -> int | None:
+    """The index of the title line after a bare section number ("4.2.1" alone, the title on the next line)."""
+    if not re.fullmatch(r"\d{1,2}(?:\.\d{1,2}){1,4}\.?|\d{1,2}\.", visible(lines[i].text).strip()):
+        return None
+    j = i + 1
+    if j < len(lines) and lines[j].text.strip() and heading_title_ok(visible(lines[j].text).strip()):
+        return j
+    return None
 
 
 def section_text(lines: list[Line]) -> str:
