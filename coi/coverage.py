@@ -119,9 +119,11 @@ def _passage_texts(passages: Iterable[Passage]) -> list[str]:
     headings: set[str] = set()
     for p in passages:
         texts.append(p.text)
-        if p.heading and p.heading not in headings:
-            headings.add(p.heading)
-            texts.append(p.heading)
+        # a heading made of several ("Onderwerp — Advies …", an e-mail's "Van: …; Aan: …") counts by its parts
+        for part in re.split(r" — |; ", p.heading or ""):
+            if part and part not in headings:
+                headings.add(part)
+                texts.append(part)
     return texts
 
 

@@ -13,7 +13,7 @@ from coi.cli import cli
 from coi.coverage import MIN_COVERAGE, coverage_warnings, numbering_warnings
 from coi.model import Passage
 from coi.parse import parse_file
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, parse_once
 
 REALDOCS = sorted(Path("tests/fixtures/realdocs").glob("*.txt"))
 
@@ -103,3 +103,11 @@ def test_letter_spaced_text_is_reported(tmp_path: Path) -> None:
     doc = parse_file(path)
     assert any("single letters" in w for w in doc.warnings), doc.warnings
     assert not any("single letters" in w for w in parse_file(Path("corpus") / SEEDS["001"]).warnings)
+
+
+def test_a_heading_made_of_several_counts_by_its_parts() -> None:
+    # the NVWA decision: a web form's bold label under an e-mail's header ("Van: …; Datum: — Adresgegevens
+    # eigenaar"); its two words stand in the text between other words, not next to the header
+    doc = parse_once("tests/fixtures/pdf/wob_NVWA_2021-04-02_20-0774_besluit_inventaris_documenten.pdf")
+    assert any(p.heading and p.heading.endswith(" — Adresgegevens eigenaar") for p in doc.passages)
+    assert doc.coverage is not None and doc.coverage.lost == 0, doc.coverage
