@@ -191,15 +191,22 @@ def format_listing(doc: Document) -> str:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the Document as JSON (one per file).")
 @click.option("--summary", is_flag=True, help="One line per document instead of the listing.")
-def parse_cmd(files: tuple[Path, ...], as_json: bool, summary: bool) -> None:
+@click.option("--check", is_flag=True,
+              help="Self-check instead: word coverage, furniture removed, passages, footnotes, warnings.")
+def parse_cmd(files: tuple[Path, ...], as_json: bool, summary: bool, check: bool) -> None:
     """Parse documents and print their metadata and passages; indexes nothing.
 
     Example: coi parse corpus/kamerbrief-nagorno-karabach-2023.txt --json
+
+    Example: coi parse --check corpus/*.txt
     """
     from coi.parse import parse_file
     from coi.tag import USER_VOCABULARY, load_vocabulary, tag_document
 
     _must_exist(files)
+    if check:
+        _check_files(files, as_json)
+        return
     failed: list[str] = []
     for path in files:
         try:
@@ -220,6 +227,30 @@ def parse_cmd(files: tuple[Path, ...], as_json: bool, summary: bool) -> None:
                        f"{plural(len(doc.references), 'reference')}")
         else:
             click.echo(format_listing(doc))
+    if failed:
+        sys.exit(1)
+
+
+def _check_files(files: tuple[Path, ...], as_json: bool) -> None:
+    from coi.coverage import check_record, format_check
+    from coi.parse import parse_file
+
+    records: list[dict[str, Any]] = []
+    failed = False
+    for path in files:
+        try:
+            doc = parse_file(path)
+        except CoiError as exc:
+            failed = True
+            records.append({"path": str(path), "error": str(exc)})
+            if not as_json:
+                click.echo(f"{path}: failed: {exc}")
+            continue
+        records.append(check_record(doc))
+        if not as_json:
+            click.echo(format_check(doc))
+    if as_json:
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
     if failed:
         sys.exit(1)
 

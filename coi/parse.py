@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from coi.clean import join_lines, remove_furniture
+from coi.coverage import Accounting, coverage_warnings, measure, numbering_warnings, page_warnings
 from coi.dates import parse_date, vergaderjaar_for
 from coi.errors import InputError
 from coi.footnotes import build_footnotes, mark_footnotes, split_footnotes, strip_marks
 from coi.formats import extract
 from coi.formats.text import read_bytes
 from coi.genres import PARSERS, detect
-from coi.genres.common import GenreResult
+from coi.genres.common import GenreResult, split_long
 from coi.lines import Extracted
 from coi.model import DocType, Document, Passage
 from coi.references import find_references
@@ -42,6 +44,7 @@ def parse_extracted(extracted: Extracted, path: Path, sidecar: Sidecar | None = 
     doc_type = sidecar.doc_type or detect(body)
     fields = dict(extracted.metadata) | cleaned.fields
     result = PARSERS[doc_type](body, fields, cleaned.letterhead)
+    result.drafts = split_long(result.drafts)
 
     date = parse_date(result.date_text or "")
     dates = _dates(result, date)
@@ -73,13 +76,29 @@ def parse_extracted(extracted: Extracted, path: Path, sidecar: Sidecar | None = 
     body_text = strip_marks(join_lines([line.text for line in body]))[0]
     full_text = "\n".join([body_text] + [f.text for f in footnotes])
     people = tuple(sidecar.people) or tuple(result.people)
-    return Document(
+    doc = Document(
         doc_id=doc_id, doc_type=doc_type, title=sidecar.title or title, date=date, dates=dates,
         identifiers=identifiers, people=people, source=sidecar.source or result.source,
         countries=sidecar.countries, source_path=str(path), source_url=sidecar.source_url, sha256=sha256,
         passages=tuple(passages), footnotes=footnotes, references=tuple(find_references(full_text)),
         warnings=tuple(warnings),
     )
+    return _checked(doc, extracted, Accounting(
+        body=[line.text for line in cleaned.lines],
+        removed=cleaned.removed, dropped=result.dropped,
+        metadata=[*result.metadata_lines, *result.dates.values(), result.date_text or ""],
+    ))
+
+
+def _checked(doc: Document, extracted: Extracted, accounting: Accounting) -> Document:
+    """The document with its coverage and what the self-check found added to its warnings."""
+    coverage = measure(doc, accounting)
+    found = coverage_warnings(coverage) + numbering_warnings(doc.passages)
+    if extracted.paged and extracted.lines:
+        found += page_warnings({line.page for line in extracted.lines if line.text},
+                               max(line.page for line in extracted.lines))
+    where = doc.source_path or doc.doc_id
+    return replace(doc, coverage=coverage, warnings=doc.warnings + tuple(f"{where}: {w}" for w in found))
 
 
 def _dates(result: GenreResult, date: dt.date | None) -> dict[str, dt.date | None]:

@@ -34,9 +34,7 @@ _LETTER = re.compile(
 def detect(lines: list[Line]) -> DocType:
     """The genre from what the text says, never from the file name."""
     text = "\n".join(line.text for line in lines)
-    if _AANHANGSEL.search(text) or len(kamervragen.find_labels(lines)) >= 2 and re.search(
-        r"^Antwoord\s+\d", text, re.M
-    ):
+    if _AANHANGSEL.search(text) or kamervragen.looks_like(lines):
         return DocType.KAMERVRAGEN
     if _NOTA.search(text) and _NOTA_SECTION.search(text):
         return DocType.BESLISNOTA

@@ -34,8 +34,12 @@ def parse(lines: list[Line], fields: dict[str, str], letterhead: list[str]) -> G
     result = GenreResult(drafts=[])
     for section in sections:
         body = [line for line in section.lines if not _is_stray(line.text)]
+        for line in section.lines:
+            if _is_stray(line.text):
+                result.dropped.append(("stray list number or signature in capitals", line.text))
         text = section_text(body)
         if not visible(text).strip():
+            result.dropped.append(("heading of a section without text", section.title))
             continue
         pages = tuple(sorted({line.page for line in body if line.text}))
         if section.number:
@@ -44,6 +48,9 @@ def parse(lines: list[Line], fields: dict[str, str], letterhead: list[str]) -> G
             anchor, loc = slug(section.title), f"onderdeel {section.title}"
         result.drafts.append(Draft(anchor, loc, section.title, text, pages))
     _header(header, fields, letterhead, result)
+    # the memo's head is a form of short fields (Aan, Van, Ter beslissing, the paraphs); a longer line there is
+    # text and must reach a passage or the title to count
+    result.metadata_lines.extend(t for line in header if len((t := visible(line.text).strip()).split()) <= 8)
     if not sections:
         result.warnings.append("no sections found")
     return result
