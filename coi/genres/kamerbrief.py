@@ -85,3 +85,31 @@ def _header(lines: list[Line], result: GenreResult) -> int:
             result.people.append(Person(name="", role="geadresseerde", office=re.sub(r"^Aan de\s+", "", text)))
             start = i + 1
     return start
+
+
+
+# The signs of a letter; one alone (a signature under a decree) does not make one. A letter to parliament is
+# addressed to its Voorzitter; one that greets "Geachte heer/mevrouw" (a Woo decision to a requester, an advice
+# to a minister) is a letter but no Kamerbrief.
+_LETTER_SIGNS = [re.compile(p, re.I | re.M) for p in (
+    r"^Geachte\s+\S", r"^(Betreft|Onderwerp):?\s", r"^(Den Haag|’s-Gravenhage|'s-Gravenhage),?\s+\d{1,2}\s+\w+\s+\d{4}",
+    r"^De (Minister|Staatssecretaris)\b.*,\s*$", r"^(Hoogachtend|Met vriendelijke groet)")]
+_TO_PARLIAMENT = re.compile(r"^(Aan de Voorzitter van de (Tweede|Eerste) Kamer|Geachte (voorzitter|Voorzitter)\b"
+                            r"|Nr\.\s*\d+\s+BRIEF\b)", re.M)
+_TO_OTHERS = re.compile(r"^Geachte\s+(?!voorzitter\b)", re.I | re.M)
+
+
+def detect(lines: list[Line], fields: dict[str, str]) -> float:
+    """Nearly sure when a Kamerstuk's head names a letter ("Nr. 2375 BRIEF VAN …"); else a letter's shape
+    (salutation, "Betreft", place and date, signature) addressed to parliament, which more specific genres
+    outrank."""
+    from coi.genres.identity import kind
+    from coi.model import DocType
+
+    if kind(fields) == DocType.KAMERBRIEF:
+        return 1.0 if fields.get("kamerstuktype") else 0.95
+    text = "\n".join(visible(line.text).strip() for line in lines)
+    if _TO_PARLIAMENT.search(text):
+        return 0.5
+    signs = sum(1 for rx in _LETTER_SIGNS if rx.search(text))
+    return 0.5 if signs >= 2 and not _TO_OTHERS.search(text) else 0.0

@@ -199,3 +199,21 @@ def questioners(who: str) -> list[Person]:
         if m:
             pos = m.end()
     return people
+
+
+_AANHANGSEL_TEXT = re.compile(
+    r"Vragen gesteld door de leden der Kamer|Vragen van (?:het lid|de leden)\b.{0,600}?\(ingezonden", re.S
+)
+
+
+def detect(lines: list[Line], fields: dict[str, str]) -> float:
+    """Sure when metadata names an Aanhangsel; nearly sure from the heading formula or numbered questions
+    with answers."""
+    if fields.get("publicatie", "").lower().startswith("aanhangsel") or fields.get("aanhangselnummer"):
+        return 1.0
+    text = "\n".join(line.text for line in lines)
+    if _AANHANGSEL_TEXT.search(text):
+        return 0.9
+    if len(find_labels(lines)) >= 2 and re.search(r"^Antwoord\s+\d", text, re.M):
+        return 0.9
+    return 0.0
