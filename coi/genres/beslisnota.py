@@ -121,8 +121,8 @@ def _until_label(texts: list[str]) -> list[str]:
 # What makes a memo a memo, in its structure rather than in any one word: a kind named at the top ("Nota",
 # "Beslisnota", "Voordracht voor het College"), the line that says what the reader must do ("(ter beslissing)",
 # "TER ONDERTEKENING"), and the standard headings of a decision memo.
-_KIND_LINE = re.compile(r"^(#\s*)?(beslis|oplegnota|notitie\b|n\s?ota\b|advies(nota)?\b|(concept-?)?voordracht\b)",
-                        re.I)
+_KIND_LINE = re.compile(
+    r"^(#\s*)?(beslis|oplegnota|notitie\b|n\s?ota\b|adviesnota\b|advies:?$|(concept-?)?voordracht\b)", re.I)
 _TER_LINE = re.compile(r"^\(?\s*ter\s+(beslissing|ondertekening|informatie|advisering|kennisname|besluitvorming|"
                        r"akkoord|paraaf|bespreking|goedkeuring)\b", re.I)
 _MEMO_HEADINGS = ("aanleiding", "geadviseerd besluit", "kernpunten", "kernboodschap", "beslispunt", "advies",
@@ -143,7 +143,7 @@ def detect(lines: list[Line], fields: dict[str, str]) -> float:
     found: set[str] = set()
     for text in texts:
         m = _HEADING_SHAPE.match(text)
-        if m and len(text.split()) <= 10:
+        if m and len(text.split()) <= 6:
             title = m.group("title").lower()
             found.update(h for h in _MEMO_HEADINGS if title.startswith(h))
     if found:

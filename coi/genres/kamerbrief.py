@@ -97,6 +97,8 @@ _LETTER_SIGNS = [re.compile(p, re.I | re.M) for p in (
 _TO_PARLIAMENT = re.compile(r"^(Aan de Voorzitter van de (Tweede|Eerste) Kamer|Geachte (voorzitter|Voorzitter)\b"
                             r"|Nr\.\s*\d+\s+BRIEF\b)", re.M)
 _TO_OTHERS = re.compile(r"^Geachte\s+(?!voorzitter\b)", re.I | re.M)
+_TO_A_MINISTER = re.compile(r"^(Aan )?(de|De) (Minister|Staatssecretaris) (van|voor) .*[^,]$")
+_THE_HOUSE = re.compile(r"\b(uw|de) Kamer\b", re.I)
 
 
 def detect(lines: list[Line], fields: dict[str, str]) -> float:
@@ -111,5 +113,10 @@ def detect(lines: list[Line], fields: dict[str, str]) -> float:
     text = "\n".join(visible(line.text).strip() for line in lines)
     if _TO_PARLIAMENT.search(text):
         return 0.5
-    signs = sum(1 for rx in _LETTER_SIGNS if rx.search(text))
-    return 0.5 if signs >= 2 and not _TO_OTHERS.search(text) else 0.0
+    if sum(1 for rx in _LETTER_SIGNS if rx.search(text)) < 2:
+        return 0.0
+    if _THE_HOUSE.search(text):
+        return 0.5
+    addressed = [visible(line.text).strip() for line in lines[:15]]
+    to_others = _TO_OTHERS.search(text) or any(_TO_A_MINISTER.match(t) for t in addressed)
+    return 0.0 if to_others else 0.5
