@@ -197,7 +197,8 @@ def _element(el: ET.Element, tag: str, state: _State) -> None:
         state.blank()
     elif tag == "row":
         cells = [re.sub(r"\s+", " ", _inline(e, state)).strip() for e in el if e.tag == "entry"]
-        state.add(" | ".join(cells) if any(cells) else "")
+        # a row on a line, its cells between bars; a row that starts with a number is no footnote
+        state.add("| " + " | ".join(cells) + " |" if any(cells) else "")
     elif tag == "title":  # a table's caption
         state.blank()
         state.add(_inline(el, state))

@@ -30,6 +30,13 @@ def _kamervragen(lines: list[Line], fields: dict[str, str], letterhead: list[str
     return kamervragen.parse(lines, fields)
 
 
+def _kamerbrief(lines: list[Line], fields: dict[str, str], letterhead: list[str]) -> GenreResult:
+    # a letter printed as a Kamerstuk has a Kamerstuk's head before its body
+    if fields.get("ondernummer") and fields.get("dossiernummer"):
+        return kamerstuk.parse(lines, fields, letterhead)
+    return kamerbrief.parse(lines, fields, letterhead)
+
+
 # In order of precedence where two genres are equally sure.
 GENRES: tuple[Genre, ...] = (
     Genre(DocType.KAMERVRAGEN, kamervragen.detect, _kamervragen),
@@ -43,7 +50,7 @@ GENRES: tuple[Genre, ...] = (
     Genre(DocType.KONINKLIJKE_BOODSCHAP, kamerstuk.detector(DocType.KONINKLIJKE_BOODSCHAP), kamerstuk.parse),
     Genre(DocType.KAMERSTUK, kamerstuk.detector(DocType.KAMERSTUK), kamerstuk.parse),
     Genre(DocType.BESLISNOTA, beslisnota.detect, beslisnota.parse),
-    Genre(DocType.KAMERBRIEF, kamerbrief.detect, kamerbrief.parse),
+    Genre(DocType.KAMERBRIEF, kamerbrief.detect, _kamerbrief),
     Genre(DocType.DOCUMENT, document.detect, document.parse),
 )
 PARSERS: dict[DocType, Parser] = {g.doc_type: g.parse for g in GENRES}

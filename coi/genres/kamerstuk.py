@@ -109,13 +109,23 @@ def _dossier_title(head: list[Line], fields: dict[str, str]) -> str | None:
     return join_lines(parts) or None
 
 
+def restore_case(title: str, phrases: list[str]) -> str:
+    """A title set in capitals and lowered again gets names and offices back in their own case ("Brief van de
+    minister van binnenlandse zaken" -> "… Minister van Binnenlandse Zaken", from the signature)."""
+    for phrase in sorted(phrases, key=len, reverse=True):
+        if len(phrase) >= 3:
+            title = re.sub(re.escape(phrase), phrase.replace("\\", "\\\\"), title, flags=re.I)
+    return title
+
+
 def parse(lines: list[Line], fields: dict[str, str], letterhead: list[str]) -> GenreResult:
     """A Kamerstuk's body as a letter's: numbered sections or paragraphs under headings, signatories."""
     start = head_end(lines, fields)
     result = kamerbrief.parse(lines[start:], fields, letterhead)
     head = GenreResult(drafts=[])
     head_metadata(lines[:start], fields, head)
-    result.title = head.title or result.title
+    result.title = restore_case(head.title, [t for p in result.people for t in (p.office, p.name) if t]) \
+        if head.title else result.title
     result.dates |= head.dates
     result.date_text = result.date_text or head.date_text
     return result

@@ -12,7 +12,7 @@ import re
 from coi.clean import blocks, visible
 from coi.genres.common import Draft, GenreResult, section_text
 from coi.genres.identity import FOOTER
-from coi.genres.kamerstuk import head_end, head_metadata
+from coi.genres.kamerstuk import head_end, head_metadata, restore_case
 from coi.lines import Line
 from coi.model import Person
 
@@ -69,14 +69,7 @@ def parse(lines: list[Line], fields: dict[str, str], letterhead: list[str]) -> G
     indieners = [n.strip() for n in fields.get("indieners", "").split(";") if n.strip()] or names
     result.people.extend(Person(name=name, role="indiener") for name in indieners)
     if result.title:
-        result.title = _restore_names(result.title, names)
+        result.title = restore_case(result.title, names)
     if not clauses:
         result.warnings.append("no considerations or dictum found in the motie")
     return result
-
-
-def _restore_names(title: str, names: list[str]) -> str:
-    """The title was set in capitals: give the indieners' names their own case back ("inge van dijk")."""
-    for name in names:
-        title = re.sub(re.escape(name), name, title, flags=re.I)
-    return title
