@@ -12,7 +12,7 @@ from collections.abc import Callable
 from coi.clean import join_lines, visible
 from coi.genres import kamerbrief
 from coi.genres.common import GenreResult
-from coi.genres.identity import HEAD_LINES, kind
+from coi.genres.identity import HEAD_LINES, KINDS, kind
 from coi.lines import Line
 from coi.model import DocType
 
@@ -54,6 +54,8 @@ def head_end(lines: list[Line], fields: dict[str, str]) -> int:
         shaped = bool(line.heading) or (text.upper() == text and any(c.isalpha() for c in text))
         if _NR_LINE.match(text) or (title and shaped and len(text) >= 6 and _norm(text) in title):
             end = i + 1
+        elif not end and line.heading and any(rx.match(text) for rx, _ in KINDS):
+            end = i + 1  # a page that sets the stuk's title as its heading ("Gewijzigde motie van …")
     j = end
     while j < len(lines) and not lines[j].text.strip():
         j += 1

@@ -70,6 +70,8 @@ def parse(lines: list[Line], fields: dict[str, str], letterhead: list[str]) -> G
     result.people.extend(Person(name=name, role="indiener") for name in indieners)
     if result.title:
         result.title = restore_case(result.title, names)
-    if not clauses:
-        result.warnings.append("no considerations or dictum found in the motie")
+    if not any(kind != "overweging" for kind, _, _ in clauses):
+        # no "constaterende", no "verzoekt": a page about a motie rather than its text; the caller keeps the
+        # text as paragraphs
+        result.drafts = []
     return result
