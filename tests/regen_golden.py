@@ -13,15 +13,25 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
 
 
+# real documents of the genre and identity work (tests/test_genres.py): official XML, Kamerstuk PDFs, memos
+GENRE_FIXTURES = ["tests/fixtures/pdf/kst-32545-143.pdf", "tests/fixtures/pdf/kst-35538-4.pdf",
+                  "tests/fixtures/pdf/ah-tk-20202021-3235.pdf",
+                  "tests/fixtures/pdf/wob_Amsterdam_2018_collegevoordracht_principenota_sixhaven.pdf",
+                  "tests/fixtures/html/kst-36755-45-op.html"]
+
+
 def golden_inputs() -> list[Path]:
     """The documents with golden output, relative to the project root."""
     corpus = sorted(p for p in Path("corpus").iterdir() if p.suffix in (".txt", ".md"))
     real = sorted(Path("tests/fixtures/realdocs").glob("*.txt"))
-    return corpus + real
+    xml = sorted(Path("tests/fixtures/xml").glob("*.xml"))
+    return corpus + real + xml + [Path(p) for p in GENRE_FIXTURES]
 
 
 def golden_path(doc: Path) -> Path:
     name = doc.name.removesuffix(".txt").removesuffix(".md").removesuffix(".doc.1")
+    if doc.suffix in (".xml", ".pdf", ".html"):  # the same publication as XML and as PDF: both kept
+        name = f"{doc.stem}.{doc.suffix[1:]}"
     return GOLDEN / (name + ".json")
 
 
