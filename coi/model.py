@@ -41,7 +41,7 @@ class Person:
     """Somebody named in the document: a questioner, the answering office-holder, a signatory."""
 
     name: str
-    role: str  # "vragensteller" | "beantwoorder" | "ondertekenaar" | "geadresseerde" | "indiener"
+    role: str  # "vragensteller" | "beantwoorder" | "ondertekenaar" | "geadresseerde" | "indiener" | "spreker"
     party: str | None = None
     office: str | None = None
 

@@ -15,7 +15,7 @@ GOLDEN = ROOT / "tests" / "golden"
 
 # real documents of the genre and identity work (tests/test_genres.py): official XML, Kamerstuk PDFs, memos
 GENRE_FIXTURES = ["tests/fixtures/pdf/kst-32545-143.pdf", "tests/fixtures/pdf/kst-35538-4.pdf",
-                  "tests/fixtures/pdf/ah-tk-20202021-3235.pdf",
+                  "tests/fixtures/pdf/ah-tk-20202021-3235.pdf", "tests/fixtures/pdf/h-tk-20232024-40-6.pdf",
                   "tests/fixtures/pdf/wob_Amsterdam_2018_collegevoordracht_principenota_sixhaven.pdf",
                   "tests/fixtures/html/kst-36755-45-op.html"]
 

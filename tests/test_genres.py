@@ -36,6 +36,7 @@ EXPECTED = {
     "pdf/kst-32545-143.pdf": ("motie", "kst-32545-143"),
     "pdf/kst-35538-4.pdf": ("kamerstuk", "kst-35538-4"),
     "pdf/ah-tk-20202021-3235.pdf": ("kamervragen", "ah-tk-20202021-3235"),
+    "pdf/h-tk-20232024-40-6.pdf": ("handelingen", None),
     "pdf/testdossiers__bes4__VWS-WOO-171436-Oplegnota_2020-09-29_13_49_19.docx.pdf": ("beslisnota", None),
     "pdf/testdossiers__woo1__171059.pdf": ("beslisnota", None),
     "pdf/wob_Amsterdam_2018_collegevoordracht_principenota_sixhaven.pdf": ("beslisnota", None),
@@ -213,3 +214,11 @@ def test_kamerstuk_citations_by_kind(parsed) -> None:
     ris = _cite(motie, "verzoekt-1", fmt="ris")
     assert "AU  - Inge van Dijk" in ris and "T2  - Kamerstukken II 2020/21" in ris
     assert '"collection-title": "Kamerstukken II 2020/21"' in _cite(motie, "verzoekt-1", fmt="csl-json")
+
+
+def test_handelingen_turn_by_turn(parsed) -> None:
+    doc = parsed("pdf/h-tk-20232024-40-6.pdf")
+    turns = [p for p in doc.passages if p.anchor.startswith("bijdrage-")]
+    assert len(turns) >= 30 and turns[0].heading == "De voorzitter"
+    assert any(p.heading == "De heer De Hoop (GroenLinks-PvdA)" for p in turns)
+    assert ("De Hoop", "GroenLinks-PvdA") in [(p.name, p.party) for p in doc.people if p.role == "spreker"]

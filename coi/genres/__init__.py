@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from coi.genres import beslisnota, document, kamerbrief, kamerstuk, kamervragen, motie, wetsvoorstel
+from coi.genres import beslisnota, document, handelingen, kamerbrief, kamerstuk, kamervragen, motie, wetsvoorstel
 from coi.genres.common import GenreResult
 from coi.lines import Line
 from coi.model import DocType
@@ -49,6 +49,7 @@ GENRES: tuple[Genre, ...] = (
     Genre(DocType.VERSLAG, kamerstuk.detector(DocType.VERSLAG), kamerstuk.parse),
     Genre(DocType.KONINKLIJKE_BOODSCHAP, kamerstuk.detector(DocType.KONINKLIJKE_BOODSCHAP), kamerstuk.parse),
     Genre(DocType.KAMERSTUK, kamerstuk.detector(DocType.KAMERSTUK), kamerstuk.parse),
+    Genre(DocType.HANDELINGEN, handelingen.detect, handelingen.parse),
     Genre(DocType.BESLISNOTA, beslisnota.detect, beslisnota.parse),
     Genre(DocType.KAMERBRIEF, kamerbrief.detect, _kamerbrief),
     Genre(DocType.DOCUMENT, document.detect, document.parse),
