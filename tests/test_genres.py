@@ -222,3 +222,13 @@ def test_handelingen_turn_by_turn(parsed) -> None:
     assert len(turns) >= 30 and turns[0].heading == "De voorzitter"
     assert any(p.heading == "De heer De Hoop (GroenLinks-PvdA)" for p in turns)
     assert ("De Hoop", "GroenLinks-PvdA") in [(p.name, p.party) for p in doc.people if p.role == "spreker"]
+
+
+def test_xml_questions_without_labels_are_counted(tmp_path) -> None:
+    # the same Aanhangsel with its <nr> labels taken out: the markup still says which is a question
+    xml = (XML / "ah-tk-20202021-3235.xml").read_text(encoding="utf-8")
+    bare = tmp_path / "ah-tk-20202021-3235.xml"
+    bare.write_text(re.sub(r"<nr status=\"officieel\">[^<]*</nr>", "", xml), encoding="utf-8")
+    labelled, unlabelled = parse_file(XML / "ah-tk-20202021-3235.xml"), parse_file(bare)
+    assert [p.anchor for p in unlabelled.passages] == [p.anchor for p in labelled.passages]
+    assert unlabelled.passages[1].anchor == "antwoord-1"

@@ -37,6 +37,7 @@ class _State:
     notes: list[tuple[str, str]] = field(default_factory=list)  # (number, text)
     fields: dict[str, str] = field(default_factory=dict)
     dossiers: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # <vraag>, <antwoord> seen so far
 
     def add(self, text: str, heading: int = 0) -> None:
         # inline names and links leave a space before punctuation: "Van Weyenberg , Romke de Jong"
@@ -163,7 +164,11 @@ def _element(el: ET.Element, tag: str, state: _State) -> None:
         state.add(text)
         state.blank()
     elif tag in ("vraag", "antwoord"):
+        # the markup says which is which even where the label is missing: count them
+        state.counts[tag] = state.counts.get(tag, 0) + 1
         state.blank()
+        if el.find("nr") is None:
+            state.add(f"{tag.capitalize()} {state.counts[tag]}")
         for child in el:
             if child.tag == "nr":
                 state.add(_inline(child, state))
