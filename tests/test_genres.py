@@ -232,3 +232,26 @@ def test_xml_questions_without_labels_are_counted(tmp_path) -> None:
     labelled, unlabelled = parse_file(XML / "ah-tk-20202021-3235.xml"), parse_file(bare)
     assert [p.anchor for p in unlabelled.passages] == [p.anchor for p in labelled.passages]
     assert unlabelled.passages[1].anchor == "antwoord-1"
+
+
+def _seed_001_as(tmp_path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_ministry_answer_document_and_questions_alone_are_kamervragen(tmp_path) -> None:
+    # seed 001 laid out as a ministry's own answer document: zaaknummer, "Antwoord van … op vragen van …",
+    # "Vraag 1 … Antwoord op vraag 1", no "(ingezonden …)"
+    seed = (Path(__file__).parent.parent / "corpus" / "aanhangsel-2054-oppositie-azerbeidzjan-2022.txt").read_text(
+        encoding="utf-8")
+    body = seed[seed.index("Vraag 1"):]
+    answers = re.sub(r"^Antwoord\s+(\d+)", r"Antwoord op vraag \1", body, flags=re.M)
+    head = ("2022Z01534\n\nAntwoord van minister Hoekstra (Buitenlandse Zaken) op vragen van het lid Sjoerdsma "
+            "(D66) over het bericht dat politieke oppositie in Azerbeidzjan wordt mishandeld of vastgezet\n\n")
+    assert parse_file(_seed_001_as(tmp_path, "antwoord.txt", head + answers)).doc_type == DocType.KAMERVRAGEN
+    questions = re.sub(r"\n\s*Antwoord\s+\d+\s*\n.*?(?=\n\s*Vraag|\Z)", "", body, flags=re.S)
+    head = ("2022Z01534\n\nVragen van het lid Sjoerdsma (D66) aan de Minister van Buitenlandse Zaken over het "
+            "bericht dat politieke oppositie in Azerbeidzjan wordt mishandeld of vastgezet\n\n")
+    doc = parse_file(_seed_001_as(tmp_path, "vragen.txt", head + questions))
+    assert doc.doc_type == DocType.KAMERVRAGEN and "Antwoord" not in " ".join(p.text for p in doc.passages)
