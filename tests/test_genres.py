@@ -179,6 +179,9 @@ def test_a_page_about_a_motie_keeps_its_text_as_paragraphs(parsed) -> None:
     doc = parsed("html/tweedekamer_nl_page_2015D04817_wet_auteurscontractenrecht.html")
     assert all(p.anchor.startswith("alinea-") for p in doc.passages)
     assert any("no motie structure found" in w for w in doc.warnings)
+    # the page's labels: "Publicatiedatum" and "Indiener" over their values
+    assert doc.date and doc.date.isoformat() == "2015-02-10"
+    assert [(p.name, p.role) for p in doc.people] == [("Lilian Helder", "indiener")]
 
 
 def test_memo_variants_recognised_by_structure(parsed) -> None:

@@ -35,6 +35,8 @@ _VALUE_ROW = re.compile(
 )
 # a web page's label list: "Nummer" over "33308-13"
 _NUMBER_LABEL = re.compile(r"^(Nummer|Kamerstuknummer|Dossier- en ondernummer):?$", re.I)
+_PAGE_LABELS = {"publicatiedatum": "issued", "datum publicatie": "issued", "indiener": "indieners",
+                "indieners": "indieners", "eerste indiener": "indieners"}
 _KST_NUMBER = re.compile(r"^(?P<dossier>\d{5}(?:-[0-9A-Z]{1,3})?)-(?P<nr>\d{1,4})$")
 # the kind of a Kamerstuk from its printed title or DC.type, most specific first
 KINDS: list[tuple[re.Pattern[str], DocType]] = [
@@ -97,6 +99,10 @@ def text_fields(lines: list[Line], letterhead: list[str]) -> dict[str, str]:
         if _NUMBER_LABEL.match(text) and i + 1 < len(head) and (m := _KST_NUMBER.match(head[i + 1])):
             out.setdefault("dossiernummer", m.group("dossier"))
             out.setdefault("ondernummer", m.group("nr"))
+        if (label := _PAGE_LABELS.get(text.lower().rstrip(":"))) and i + 1 < len(head) and "dossiernummer" in out:
+            # "Publicatiedatum" over "10 februari 2015", "Indiener" over "Lilian Helder, Kamerlid PVV"
+            value = re.sub(r",\s*(Kamerlid|lid)\b.*$", "", head[i + 1]).strip()
+            out.setdefault(label, value)
     if "dossiernummer" in out and "stuktitel" not in out:
         # a page that names the kind as a heading of its own ("Motie") before its label list
         out["stuktitel"] = next((t for t in head if len(t.split()) <= 12 and any(
