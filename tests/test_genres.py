@@ -143,7 +143,9 @@ def test_xml_second_dossier_and_legacy_format(parsed) -> None:
 def test_xml_with_byte_order_mark_and_older_schema(parsed) -> None:
     doc = parsed("xml/stb-2018-84.xml")
     text = " ".join(p.text for p in doc.passages)
-    assert "Leeuwarden-Fryslân" in (doc.title or "") + text and "Staatsblad van het Koninkrijk" not in text
+    assert doc.title and doc.title.startswith("Besluit van 9 maart 2018, houdende vaststelling")
+    assert "GOD * ZIJ * MET * ONS" in text and "Staatsblad van het Koninkrijk" not in text
+    assert parsed("xml/stcrt-2015-47076.xml").title == "Ter inzage: omgevingsvergunning"
 
 
 def test_official_meta_tags_give_identity() -> None:

@@ -177,11 +177,16 @@ def _element(el: ET.Element, tag: str, state: _State) -> None:
         state.blank()
     elif tag in _HEADINGS:
         state.blank()
-        state.add(_inline(el, state), heading=_HEADINGS[tag])
+        text = _inline(el, state)
+        if tag == "intitule":  # a decree's title: "Besluit van 9 maart 2018, houdende …"
+            f.setdefault("title", re.sub(r"\s+", " ", text).strip())
+        state.add(text, heading=_HEADINGS[tag])
         state.blank()
     elif tag == "kop":  # of a divisie or an artikel: number and title on one heading line
         state.blank()
         text = " ".join(_inline(c, state).strip() for c in el if c.tag in ("label", "nr", "titel"))
+        if "stuktitel" not in f and el.find("label") is None:  # a notice's own title, before any article
+            f.setdefault("title", re.sub(r"\s+", " ", text).strip())
         state.add(text or _inline(el, state), heading=2)
         state.blank()
     elif tag in ("li",):
