@@ -139,6 +139,16 @@ def build(doc: dict[str, Any], passage: dict[str, Any], footnotes: Iterable[dict
         return Citation(kind="aanhangsel", short=short, full=f"{head}, {short}.", authors=authors,
                         number=ids["aanhangselnummer"], collection=collection, **common)
 
+    if doc["doc_type"] == "handelingen" and ids.get("vergadernummer") and vj:
+        # Handelingen II 2023/24, nr. 40, item 6, bijdrage 3
+        collection = f"Handelingen II {short_vergaderjaar(vj)}"
+        number = f"nr. {ids['vergadernummer']}" + (f", item {ids['itemnummer']}" if ids.get("itemnummer") else "")
+        short = f"{collection}, {number}, {locator}"
+        title = doc.get("title")
+        full = (f"{title}, " if title else "") + f"{format_date(date)}, {short}."
+        return Citation(kind="handelingen", short=short, full=full, authors=(PARLIAMENT,), number=number,
+                        collection=collection, **common)
+
     if ids.get("dossiernummer") and ids.get("ondernummer"):
         collection = f"Kamerstukken II {short_vergaderjaar(vj)}" if vj else "Kamerstukken II"
         number = f"{ids['dossiernummer']}, nr. {ids['ondernummer']}"

@@ -104,7 +104,8 @@ def _identifiers(doc_type: DocType, result: GenreResult, fields: dict[str, str],
     ids = dict(result.identifiers)
     if doc_type not in (DocType.KAMERVRAGEN, DocType.BESLISNOTA, DocType.DOCUMENT):
         # a Kamerstuk: its number from metadata or its printed head, before what the genre parser guessed
-        for key in ("dossiernummer", "dossiernummer_2", "ondernummer", "vergaderjaar"):
+        for key in ("dossiernummer", "dossiernummer_2", "ondernummer", "vergaderjaar", "vergadernummer",
+                    "itemnummer"):
             if fields.get(key):
                 ids[key] = fields[key]
     if doc_type == DocType.KAMERVRAGEN:

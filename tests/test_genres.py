@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from coi.cite import build, render
-from coi.formats.meta import official_fields
+from coi.formats.meta import identifier_fields, official_fields
 from coi.genres import detect
 from coi.index import doc_meta
 from coi.lines import Line
@@ -260,3 +260,26 @@ def test_ministry_answer_document_and_questions_alone_are_kamervragen(tmp_path) 
             "bericht dat politieke oppositie in Azerbeidzjan wordt mishandeld of vastgezet\n\n")
     doc = parse_file(_seed_001_as(tmp_path, "vragen.txt", head + questions))
     assert doc.doc_type == DocType.KAMERVRAGEN and "Antwoord" not in " ".join(p.text for p in doc.passages)
+
+
+def test_official_identifiers_say_what_they_name() -> None:
+    assert identifier_fields("kst-36410-XVI-96") == {"dossiernummer": "36410-XVI", "ondernummer": "96"}
+    assert identifier_fields("ah-tk-20202021-3235") == {
+        "vergaderjaar": "2020-2021", "aanhangselnummer": "3235", "publicatie": "Aanhangsel Handelingen"}
+    assert identifier_fields("h-tk-20232024-40-6") == {
+        "vergaderjaar": "2023-2024", "vergadernummer": "40", "itemnummer": "6", "publicatie": "Handelingen"}
+    assert identifier_fields("beslisnota-5842148") == {}
+
+
+def test_handelingen_citation(tmp_path) -> None:
+    # the debate's numbers kept beside the PDF (its own pages do not print them)
+    pdf = tmp_path / "h-tk-20232024-40-6.pdf"
+    pdf.write_bytes((PDF / "h-tk-20232024-40-6.pdf").read_bytes())
+    pdf.with_suffix(".toml").write_text('date = 2024-02-08\ntitle = "Staat van de Volkshuisvesting"\n'
+                                        '[identifiers]\nvergaderjaar = "2023-2024"\nvergadernummer = "40"\n'
+                                        'itemnummer = "6"\n', encoding="utf-8")
+    doc = parse_file(pdf)
+    short = _cite(doc, "bijdrage-2")
+    assert re.fullmatch(r"Handelingen II 2023/24, nr\. 40, item 6, bijdrage 2 \(De heer De Hoop \(GroenLinks-PvdA\)\)"
+                        r", pp?\. [\d-]+", short), short
+    assert _cite(doc, "bijdrage-2", style="full").startswith("Staat van de Volkshuisvesting, 8 februari 2024, ")

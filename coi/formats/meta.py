@@ -59,4 +59,26 @@ def official_fields(metas: Iterable[tuple[str, str, str]]) -> dict[str, str]:
             out.setdefault(field, re.sub(r"\s+", "", content).replace(";", "-"))
         else:
             out.setdefault(field, content)
-    return out
+    return out | {k: v for k, v in identifier_fields(out.get("doc_identifier", "")).items() if k not in out}
+
+
+_KST_ID = re.compile(r"^kst-(?P<dossier>\d+(?:-[0-9A-Za-z]+)?)-(?P<nr>\d+)$")
+_AH_ID = re.compile(r"^ah-tk-(?P<jaar>\d{8})-(?P<nr>\d+)$")
+_H_ID = re.compile(r"^h-tk-(?P<jaar>\d{8})-(?P<vergadering>\d+)(?:-(?P<item>\d+))?$")
+
+
+def identifier_fields(identifier: str) -> dict[str, str]:
+    """What an official identifier says: kst-36410-XVI-96 is dossier 36410-XVI, nr. 96; ah-tk-20202021-3235 is
+    Aanhangsel 3235 of 2020-2021; h-tk-20232024-40-6 is Handelingen of 2023-2024, vergadering 40, item 6."""
+    if m := _KST_ID.match(identifier):
+        return {"dossiernummer": m.group("dossier"), "ondernummer": m.group("nr")}
+    if m := _AH_ID.match(identifier):
+        jaar = m.group("jaar")
+        return {"vergaderjaar": f"{jaar[:4]}-{jaar[4:]}", "aanhangselnummer": m.group("nr"),
+                "publicatie": "Aanhangsel Handelingen"}
+    if m := _H_ID.match(identifier):
+        jaar = m.group("jaar")
+        out = {"vergaderjaar": f"{jaar[:4]}-{jaar[4:]}", "vergadernummer": m.group("vergadering"),
+               "publicatie": "Handelingen"}
+        return out | ({"itemnummer": m.group("item")} if m.group("item") else {})
+    return {}
