@@ -283,3 +283,16 @@ def test_handelingen_citation(tmp_path) -> None:
     assert re.fullmatch(r"Handelingen II 2023/24, nr\. 40, item 6, bijdrage 2 \(De heer De Hoop \(GroenLinks-PvdA\)\)"
                         r", pp?\. [\d-]+", short), short
     assert _cite(doc, "bijdrage-2", style="full").startswith("Staat van de Volkshuisvesting, 8 februari 2024, ")
+
+
+def test_xml_in_a_namespace_or_with_unknown_elements_loses_no_text(tmp_path) -> None:
+    xml = (XML / "kst-32847-1136.xml").read_text(encoding="utf-8")
+    words = set(re.findall(r"\w+", " ".join(p.text for p in parse_file(XML / "kst-32847-1136.xml").passages)))
+    spaced = tmp_path / "spaced.xml"
+    spaced.write_text(xml.replace("<officiele-publicatie ", '<officiele-publicatie xmlns="urn:example" ', 1),
+                      encoding="utf-8")
+    assert [p.anchor for p in parse_file(spaced).passages] == ["constaterende-1", "overwegende-1", "verzoekt-1"]
+    unknown = tmp_path / "unknown.xml"
+    unknown.write_text(xml.replace("<al>", "<alinea-nieuw>").replace("</al>", "</alinea-nieuw>"), encoding="utf-8")
+    kept = " ".join(p.text + " " + (p.heading or "") for p in parse_file(unknown).passages)
+    assert words <= set(re.findall(r"\w+", kept))

@@ -61,9 +61,15 @@ def read(path: Path) -> Extracted:
         root = ET.fromstring(data.lstrip(b"\xef\xbb\xbf").lstrip())
     except ET.ParseError as exc:
         raise InputError(f"{path}: not well-formed XML ({exc}); is it a complete download?") from None
+    for el in root.iter():
+        if isinstance(el.tag, str) and "}" in el.tag:  # the publication schemas use no namespace; others might
+            el.tag = el.tag.split("}", 1)[1]
     state = _State()
     state.fields.update(_metadata(root))
-    _walk(root, state, top=True)
+    try:
+        _walk(root, state, top=True)
+    except RecursionError:
+        raise InputError(f"{path}: XML nested too deeply to be a document") from None
     if state.dossiers:
         state.fields.setdefault("dossiernummer", state.dossiers[0])
         if len(state.dossiers) > 1:
@@ -221,6 +227,10 @@ def _element(el: ET.Element, tag: str, state: _State) -> None:
     elif tag in ("ondertekening", "table", "lijst"):
         state.blank()
         _walk(el, state)
+        state.blank()
+    elif (el.text or "").strip() or any((c.tail or "").strip() for c in el):
+        # an element coi does not know that holds text of its own: a paragraph, so that no word is lost
+        state.add(_inline(el, state))
         state.blank()
     else:
         _walk(el, state)
