@@ -296,3 +296,23 @@ def test_xml_in_a_namespace_or_with_unknown_elements_loses_no_text(tmp_path) -> 
     unknown.write_text(xml.replace("<al>", "<alinea-nieuw>").replace("</al>", "</alinea-nieuw>"), encoding="utf-8")
     kept = " ".join(p.text + " " + (p.heading or "") for p in parse_file(unknown).passages)
     assert words <= set(re.findall(r"\w+", kept))
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"", "empty file"),
+    (b"<officiele-publicatie><kamerstuk><al>afgebroken", "not well-formed XML"),
+    (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+     b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">'
+     b'<!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">'
+     b'<!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;"><!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">]>'
+     b"<x><al>&h;</al></x>", "not well-formed XML"),
+    (b"<a>" * 5000 + b"x" + b"</a>" * 5000, "nested too deeply"),
+])
+def test_hostile_xml_is_one_message_by_name(tmp_path, content, message) -> None:
+    from coi.errors import InputError
+
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(content)
+    with pytest.raises(InputError, match=message) as err:
+        parse_file(bad)
+    assert str(bad) in str(err.value)

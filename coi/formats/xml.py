@@ -53,6 +53,8 @@ class _State:
 def read(path: Path) -> Extracted:
     """Read an official-publication XML file into lines, with its identifiers and dates as metadata."""
     data = read_bytes(path)
+    if not data.strip():
+        raise InputError(f"{path}: empty file")
     if len(data) > MAX_BYTES:
         raise InputError(f"{path}: {len(data) // 2**20} MB of XML is too large for one document")
     try:
