@@ -14,6 +14,16 @@ class DocType(StrEnum):
     BESLISNOTA = "beslisnota"
     KAMERVRAGEN = "kamervragen"
     KAMERBRIEF = "kamerbrief"
+    # the other Kamerstukken, each with its dossier- and ondernummer (kst-DOSSIER-NR)
+    MOTIE = "motie"
+    AMENDEMENT = "amendement"
+    VOORSTEL_VAN_WET = "voorstel-van-wet"
+    MEMORIE_VAN_TOELICHTING = "memorie-van-toelichting"
+    NOTA_NAAR_AANLEIDING_VAN_HET_VERSLAG = "nota-naar-aanleiding-van-het-verslag"
+    VERSLAG = "verslag"
+    KONINKLIJKE_BOODSCHAP = "koninklijke-boodschap"
+    KAMERSTUK = "kamerstuk"  # a Kamerstuk of another kind: advies Raad van State, nota van wijziging, lijst van vragen
+    HANDELINGEN = "handelingen"  # the record of a plenary debate
     DOCUMENT = "document"  # none of the genres: paragraphs only
 
 
@@ -31,7 +41,7 @@ class Person:
     """Somebody named in the document: a questioner, the answering office-holder, a signatory."""
 
     name: str
-    role: str  # "vragensteller" | "beantwoorder" | "ondertekenaar" | "geadresseerde"
+    role: str  # "vragensteller" | "beantwoorder" | "ondertekenaar" | "geadresseerde" | "indiener" | "spreker"
     party: str | None = None
     office: str | None = None
 

@@ -115,3 +115,38 @@ def _header(lines: list[Line], result: GenreResult) -> int:
             result.metadata_lines.append(text)
             start = i + 1
     return start
+
+
+
+# The signs of a letter; one alone (a signature under a decree) does not make one. A letter to parliament is
+# addressed to its Voorzitter; one that greets "Geachte heer/mevrouw" (a Woo decision to a requester, an advice
+# to a minister) is a letter but no Kamerbrief.
+_LETTER_SIGNS = [re.compile(p, re.I | re.M) for p in (
+    r"^Geachte\s+\S", r"^(Betreft|Onderwerp):?\s", r"^(Den Haag|’s-Gravenhage|'s-Gravenhage),?\s+\d{1,2}\s+\w+\s+\d{4}",
+    r"^De (Minister|Staatssecretaris)\b.*,\s*$", r"^(Hoogachtend|Met vriendelijke groet)")]
+_TO_PARLIAMENT = re.compile(r"^(Aan de Voorzitter van de (Tweede|Eerste) Kamer|Geachte (voorzitter|Voorzitter)\b"
+                            r"|Nr\.\s*\d+\s+BRIEF\b)", re.M)
+_TO_OTHERS = re.compile(r"^Geachte\s+(?!voorzitter\b)", re.I | re.M)
+_TO_A_MINISTER = re.compile(r"^(Aan )?(de|De) (Minister|Staatssecretaris) (van|voor) .*[^,]$")
+_THE_HOUSE = re.compile(r"\b(uw|de) Kamer\b", re.I)
+
+
+def detect(lines: list[Line], fields: dict[str, str]) -> float:
+    """Nearly sure when a Kamerstuk's head names a letter ("Nr. 2375 BRIEF VAN …"); else a letter's shape
+    (salutation, "Betreft", place and date, signature) addressed to parliament, which more specific genres
+    outrank."""
+    from coi.genres.identity import kind
+    from coi.model import DocType
+
+    if kind(fields) == DocType.KAMERBRIEF:
+        return 1.0 if fields.get("kamerstuktype") else 0.95
+    text = "\n".join(visible(line.text).strip() for line in lines)
+    if _TO_PARLIAMENT.search(text):
+        return 0.5
+    if sum(1 for rx in _LETTER_SIGNS if rx.search(text)) < 2:
+        return 0.0
+    if _THE_HOUSE.search(text):
+        return 0.5
+    addressed = [visible(line.text).strip() for line in lines[:15]]
+    to_others = _TO_OTHERS.search(text) or any(_TO_A_MINISTER.match(t) for t in addressed)
+    return 0.0 if to_others else 0.5

@@ -364,3 +364,32 @@ def questioners(who: str) -> list[Person]:
         if m:
             pos = m.end()
     return people
+
+
+_AANHANGSEL_TEXT = re.compile(
+    r"Vragen gesteld door de leden der Kamer|Vragen van (?:het lid|de leden)\b.{0,600}?\(ingezonden", re.S
+)
+
+
+# the head of a ministry's own answer document or of questions not yet answered: "Antwoord van minister … op
+# vragen van het lid …", "Vragen van het lid X (Party) aan de minister van Y over Z"
+_ANSWER_HEAD = re.compile(r"^Antwoord(en)?\s+(van|op)\b.{0,300}?\bvragen van (het lid|de leden)\b", re.I | re.S | re.M)
+_QUESTION_HEAD = re.compile(r"^Vragen van (het lid|de leden)\b.{0,300}?\baan de\b.{0,200}?\bover\b", re.S | re.M)
+_ANSWER_LABEL = re.compile(r"^Antwoord(en)?(\s+op\s+(de\s+)?vra(ag|gen))?\s+\d", re.I | re.M)
+_QUESTION_LABEL = re.compile(r"^Vra(ag|gen)\s+\d", re.M)
+
+
+def detect(lines: list[Line], fields: dict[str, str]) -> float:
+    """Sure when metadata names an Aanhangsel; nearly sure from the heading formula, from numbered questions with
+    answers ("Antwoord 3", "Antwoord op vraag 3"), or from the head of an answer document or of questions alone."""
+    if fields.get("publicatie", "").lower().startswith("aanhangsel") or fields.get("aanhangselnummer"):
+        return 1.0
+    text = "\n".join(visible(line.text).strip() for line in lines)
+    if _AANHANGSEL_TEXT.search(text):
+        return 0.9
+    if _QUESTION_LABEL.search(text) and _ANSWER_LABEL.search(text):
+        return 0.9
+    head = "\n".join(visible(line.text).strip() for line in lines[:60])
+    if _ANSWER_HEAD.search(head) or _QUESTION_HEAD.search(head) or looks_like(lines):
+        return 0.85
+    return 0.0
