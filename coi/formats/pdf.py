@@ -99,10 +99,24 @@ def page_problem(words: list[Word]) -> str | None:
     if len("".join(_CID.findall(text))) > 0.3 * len(text):
         return "text layer without a character map (cid codes)"
     letters = [w for w in words if any(c.isalpha() for c in w.text)]
-    single = sum(len(w.text) == 1 for w in letters)
-    if len(letters) >= 20 and single > 0.4 * len(letters):
+    if len(letters) >= 20 and _scattered_letters(words) > 0.3 * len(letters):
         return "text layer of single letters (OCR of a rotated page?)"
     return None
+
+
+def _scattered_letters(words: list[Word]) -> int:
+    """Letters in runs of single-letter words that spell nothing: at least three in a row, at least three
+    different ones. A letter-spaced word was joined before this; a column of "x" marks in a table is no run."""
+    count = 0
+    run: list[str] = []
+    for w in [*words, None]:
+        if w is not None and len(w.text) == 1 and w.text.isalpha():
+            run.append(w.text.lower())
+            continue
+        if len(run) >= 3 and len(set(run)) >= 3:
+            count += len(run)
+        run = []
+    return count
 
 
 def _grouped(verdicts: list[str | None]) -> dict[str, list[int]]:

@@ -190,8 +190,13 @@ def layout(pages: list[list[Word]], sizes: list[tuple[float, float]]) -> list[Li
         lines: list[_Line] = []
         for line in cluster(words):
             main: list[Word] = []
-            for seg in segments(line):
-                if seg.x0 > frame.right + 2 or seg.x1 < frame.left - 3:
+            parts = segments(line)
+            inside = [seg for seg in parts if not _outside(seg, frame)]
+            for seg in parts:
+                # a block beyond the body's edges is the side column, unless it continues a row of the body in
+                # the same type (a table wider than the text)
+                same_row = inside and any(abs(seg.size - other.size) < 0.6 for other in inside)
+                if _outside(seg, frame) and not same_row:
                     lines.append(_Line(seg.words, "sidebar"))
                 else:
                     main.extend(seg.words)
@@ -225,6 +230,10 @@ def layout(pages: list[list[Word]], sizes: list[tuple[float, float]]) -> list[Li
     return out
 
 
+def _outside(seg: _Line, frame: _Frame) -> bool:
+    return seg.x0 > frame.right + 2 or seg.x1 < frame.left - 3
+
+
 def _paragraph_break(previous: _Line, ln: _Line) -> bool:
     if previous.zone != ln.zone or previous.column != ln.column:
         return previous.zone == ln.zone  # a new column starts a new paragraph only where the text says so
@@ -232,15 +241,16 @@ def _paragraph_break(previous: _Line, ln: _Line) -> bool:
 
 
 def _footnote_zone(lines: list[_Line], frame: _Frame, cited: set[int]) -> None:
-    """Smaller type below the last body-size line is the footnote zone when it starts with the number of a
-    marker the body cited; otherwise it is body text in a smaller type (a table, a caption, an inventory)."""
+    """Smaller type below the last body-size line is the footnote zone when a line of it starts with the number
+    of a marker the body cited (a note may run on from the page before); otherwise it is body text in a smaller
+    type (a table, a caption, an inventory)."""
     last_body = max((ln.top for ln in lines if abs(ln.size - frame.size) < 0.6 and not is_furniture(ln.text())),
                     default=0.0)
     zone = sorted((ln for ln in lines if ln.size < frame.size * 0.95 and ln.top > last_body), key=lambda ln: ln.top)
     if not zone:
         return
-    m = re.match(r"\d{1,3}", zone[0].words[0].text)
-    if m and int(m.group()) in cited:
+    starts = [re.match(r"\d{1,3}", ln.words[0].text) for ln in zone]
+    if any(m and int(m.group()) in cited for m in starts):
         for ln in zone:
             ln.zone = "footnote"
 
@@ -302,42 +312,54 @@ def _gutter(lines: list[_Line], frame: _Frame) -> float | None:
 
 
 def _headings(lines: list[_Line], frame: _Frame) -> set[int]:
-    """Lines set as headings, by layout: larger than the body; or a run of at most three short lines in a
-    font other than the body's (bold, as a rule) that does not end a sentence with a comma or semicolon and
-    is followed by body text; or a short numbered line set apart from the text above it."""
+    """Lines set as headings, by layout, not by a font's name: a run of at most three lines larger than the
+    body or in a font of their own (bold, as a rule) that reads as a title, not a sentence; or a short line set
+    apart from the text above and followed at once by longer body text."""
     out: set[int] = set()
     width = frame.right - frame.left
     i = 0
     while i < len(lines):
-        ln = lines[i]
-        if ln.size > frame.size * 1.15:
-            out.add(id(ln))
-            i += 1
-            continue
-        j = i
-        while j < len(lines) and _distinct(lines[j], frame):
-            j += 1
-        if j > i:
+        style = _style(lines[i], frame)
+        if style:
+            j = i + 1
+            while j < len(lines) and _style(lines[j], frame) == style and not _gap(lines[j - 1], lines[j]):
+                j += 1
             run = lines[i:j]
-            text = " ".join(r.text() for r in run)
-            if len(run) <= 3 and len(text) <= 200 and not text.rstrip().endswith((",", ";")):
+            if len(run) <= 3 and _title(" ".join(r.text() for r in run)):
                 out.update(id(r) for r in run)
             i = j
             continue
-        gap_before = i == 0 or ln.top - lines[i - 1].top > 1.9 * ln.size or lines[i - 1].column != ln.column
-        text = ln.text()
-        if (gap_before and _NUMBERED.match(text) and ln.x1 - ln.x0 < 0.75 * width
-                and not text.rstrip().endswith((".", ",", ";", ":")) and i + 1 < len(lines)
-                and not _NUMBERED.match(lines[i + 1].text())):
+        ln = lines[i]
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if ((i == 0 or _gap(lines[i - 1], ln)) and nxt is not None and not _gap(ln, nxt)
+                and ln.x1 - ln.x0 < 0.85 * width and nxt.x1 - nxt.x0 > ln.x1 - ln.x0
+                and not re.search(r"[.,;:?!]$", ln.text()) and re.match(r"[A-Z0-9]", ln.text())
+                and not _NUMBERED.match(nxt.text())):
             out.add(id(ln))
         i += 1
     return out
 
 
-def _distinct(ln: _Line, frame: _Frame) -> bool:
-    """Set entirely in a font other than the body's, at body size or larger (not the smaller type of notes)."""
-    return (ln.size >= frame.size * 0.95 and all(w.font != frame.font for w in ln.words)
-            and any(c.isalpha() for c in ln.text()))
+def _style(ln: _Line, frame: _Frame) -> str:
+    if ln.size > frame.size * 1.15:
+        return "large"
+    fonts = {w.font for w in ln.words}
+    # one font throughout, not the body's, at body size at least (not the smaller type of notes)
+    if len(fonts) == 1 and ln.size >= frame.size * 0.95 and fonts != {frame.font}:
+        return "font:" + next(iter(fonts))
+    return ""
+
+
+def _gap(above: _Line, below: _Line) -> bool:
+    """A vertical space between two lines wider than the leading, or a new column."""
+    return above.column != below.column or below.top - above.top > 1.9 * max(below.size, 6)
+
+
+def _title(text: str) -> bool:
+    """Reads as a heading: has letters, does not end mid-sentence or as a long sentence."""
+    text = text.strip()
+    return (any(c.isalpha() for c in text) and len(text) <= 200 and not text.endswith((",", ";"))
+            and not (text.endswith(".") and len(text.split()) > 8))
 
 
 def _mark_margins(per_page: list[list[_Line]], sizes: list[tuple[float, float]]) -> None:

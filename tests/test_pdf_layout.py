@@ -1,0 +1,103 @@
+"""PDF reading fidelity on real documents: side column, columns, footnote zone, headings, unreadable pages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from coi.errors import InputError
+from coi.formats.pdf import ranges, read
+from coi.formats.pdf_layout import Word, join_letter_spacing
+from coi.parse import parse_file
+
+PDF = Path(__file__).parent / "fixtures" / "pdf"
+
+
+def _body(name: str) -> list[str]:
+    return [line.text for line in read(next(PDF.glob(f"{name}*.pdf"))).lines if line.zone == "body"]
+
+
+def test_bullets_and_short_words_at_a_line_start_stay_in_the_body() -> None:
+    # Most body lines of this memo start after a bullet, so the bullets and a line starting further left
+    # ("de Directeur-generaal") were taken for the side column and lost.
+    body = _body("beslisnota_EZK")
+    assert "de Directeur-generaal Economie en Digitalisering" in body
+    assert sum(line.startswith("• ") for line in body) >= 12
+    doc = parse_file(next(PDF.glob("beslisnota_EZK*.pdf")))
+    assert [p.anchor for p in doc.passages if p.anchor[0].isdigit()] == ["1", "2", "3", "4"]
+    assert next(p for p in doc.passages if p.anchor == "2").heading == "Openstelling subsidieregeling per 1 april 2024"
+
+
+def test_two_column_page_is_read_column_by_column() -> None:
+    body = "\n".join(_body("h-tk-20232024-40-6"))
+    assert ("Helemaal eens. De huurverhoging in de sociale sector kan\n5,8% zijn. Dat moeten we niet doen. "
+            "Maar mijn vraag gaat\nhierover:") in body
+    assert "constaterende dat beleggers jaarlijks duizenden potentieel\nbetaalbare huur- of koopwoningen" in body
+
+
+def test_single_column_page_with_side_column_is_unchanged() -> None:
+    lines = read(PDF / "kamerbrief_IenW_2022-12-22_emissies_luchtvaart.pdf").lines
+    body = [ln.text for ln in lines if ln.zone == "body"]
+    assert "opgenomen dat Nederland het belang van meer kennis en inzicht over ultrafijn" in body
+    assert any(ln.zone == "sidebar" and ln.text == "IENW/BSK-2022/268034" for ln in lines)
+
+
+def test_inventory_table_rows_are_body_not_footnotes() -> None:
+    # Rows "1 826329 klacht x x" in small type at a page bottom, and no footnote marker cites them.
+    lines = read(next(PDF.glob("wob_NVWA*.pdf"))).lines
+    assert not [ln for ln in lines if ln.zone == "footnote"]
+    assert "1 826329 klacht x x x x" in [ln.text for ln in lines]
+
+
+def test_footnote_zone_needs_a_cited_number() -> None:
+    lines = read(PDF / "kamerbrief_IenW_2022-12-22_emissies_luchtvaart.pdf").lines
+    notes = [ln.text for ln in lines if ln.zone == "footnote"]
+    assert notes[0].startswith("1 ") and any(n.startswith("16 ") for n in notes)
+
+
+def test_image_only_pages_inside_a_text_pdf_are_reported() -> None:
+    extracted = read(next(PDF.glob("wob_RVO*.pdf")))
+    assert any("pages 3, 5-8, 10-13: no text layer (image only); OCR not done" in w for w in extracted.warnings)
+    assert {ln.page for ln in extracted.lines if ln.text} == {1, 2, 4, 9, 14, 15}
+    body = [ln.text for ln in extracted.lines]
+    assert "Verzonden: donderdag 9 mei 2019 16:40" in body  # e-mail headers stay in the body
+    assert "Prima, dat wachten we rustig af." in body
+    assert any(w.endswith("OCR not done") for w in parse_file(next(PDF.glob("wob_RVO*.pdf"))).warnings)
+
+
+def test_text_layer_of_cid_codes_is_refused_not_indexed() -> None:
+    with pytest.raises(InputError, match=r"no readable text layer \(text layer without a character map"):
+        read(next(PDF.glob("brief_Adviescommissie*.pdf")))
+
+
+def _w(text: str, x0: float, size: float = 10.0) -> Word:
+    return Word(text, x0, x0 + 5.0 * len(text), 100.0, 100.0 + size, size, "F")
+
+
+def test_letter_spacing_is_joined_by_gaps_relative_to_the_font_size() -> None:
+    # "T e n  a a n z i e n": letters 2 pt apart, the words 6 pt
+    x, words = 0.0, []
+    for word in ("Ten", "aanzien"):
+        for c in word:
+            words.append(_w(c, x))
+            x += 7.0
+        x += 4.0
+    words.append(_w("van", x + 2.0))
+    assert [w.text for w in join_letter_spacing(words)] == ["Ten", "aanzien", "van"]
+    # single words of ordinary text are left alone
+    plain = [_w("U", 0), _w("wordt", 8), _w("a", 38), _w("b", 46)]
+    assert [w.text for w in join_letter_spacing(plain)] == ["U", "wordt", "a", "b"]
+
+
+def test_ranges() -> None:
+    assert ranges([3, 5, 6, 7, 8, 10, 11, 12, 13]) == "3, 5-8, 10-13"
+    assert ranges([4]) == "4"
+
+
+def test_headings_by_layout_not_font_name() -> None:
+    lines = read(PDF / "kamerbrief_IenW_2022-12-22_emissies_luchtvaart.pdf").lines
+    headings = [ln.text for ln in lines if ln.heading]
+    assert "Structureel meten en monitoren van ultrafijn stof in Nederland" in headings
+    assert not any(re.search(r"[,;]$", h) for h in headings)
