@@ -206,12 +206,13 @@ def join_lines(texts: list[str]) -> str:
             first = line.split()[0]
             left = re.search(r"([\wÀ-ÿ]+)-$", tail)
             left_word = left.group(1) if left else ""
-            if first.lower() in _ELLIPSIS_WORDS or re.search(r"[\wÀ-ÿ]-[\wÀ-ÿ]+-$", tail):
+            if first.lower() in _ELLIPSIS_WORDS:
                 out += " " + line
-            elif line[:1].islower() and not left_word.isupper() and left_word.lower() not in _KEEP_HYPHEN:
+            elif (line[:1].islower() and not left_word.isupper() and left_word.lower() not in _KEEP_HYPHEN
+                  and not re.search(r"[\wÀ-ÿ]-[\wÀ-ÿ]+-$", tail)):
                 out = out[:-1] + line  # "mishande-" + "ling"
             else:
-                out += line  # "Nagorno-" + "Karabach", "EU-" + "lidstaten"
+                out += line  # "Nagorno-" + "Karabach", "EU-" + "lidstaten", "ENTSO-E-" + "verband"
         else:
             out += " " + line
     return re.sub(r"[ \t]+", " ", out).strip()

@@ -101,3 +101,22 @@ def test_headings_by_layout_not_font_name() -> None:
     headings = [ln.text for ln in lines if ln.heading]
     assert "Structureel meten en monitoren van ultrafijn stof in Nederland" in headings
     assert not any(re.search(r"[,;]$", h) for h in headings)
+
+
+@pytest.mark.parametrize(("name", "word"), [
+    ("wob_Amsterdam_2018", "Willem-III-sluis"),  # a compound with a hyphen inside broke as "Willem-III- sluis"
+    ("beslisnota_IenW", "EU-basisverordening"),
+    ("beslisnota_EZK", "ICT-technische"),
+])
+def test_hyphen_at_a_line_end_kept_when_it_belongs_to_the_word(name: str, word: str) -> None:
+    text = "\n".join(p.text for p in parse_file(next(PDF.glob(f"{name}*.pdf"))).passages)
+    assert word in text
+    broken = [word[:i + 1] + " " + word[i + 1:] for i, c in enumerate(word) if c == "-"]
+    assert not [b for b in broken if b in text]
+
+
+def test_compound_with_inner_hyphen_keeps_its_line_end_hyphen() -> None:
+    from coi.clean import join_lines
+
+    assert join_lines(["binnen het ENTSO-E-", "verband en de", "Willem-III-", "sluis"]) == (
+        "binnen het ENTSO-E-verband en de Willem-III-sluis")
