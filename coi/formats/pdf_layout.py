@@ -287,16 +287,18 @@ def _columns(lines: list[_Line], frame: _Frame) -> list[_Line]:
 
 def _gutter(lines: list[_Line], frame: _Frame) -> float | None:
     width = frame.right - frame.left
-    if width <= 0 or len(lines) < 10:
+    if width < 50 or len(lines) < 10:
         return None
-    lo, hi = frame.left + 0.3 * width, frame.left + 0.7 * width
-    best: tuple[int, float] | None = None
-    for x in range(int(lo), int(hi), 2):
-        crossing = sum(any(w.x0 < x < w.x1 for w in ln.words) for ln in lines)
-        if best is None or crossing < best[0]:
-            best = (crossing, float(x))
-    assert best is not None
-    crossing, x = best
+    lo, hi = int(frame.left + 0.3 * width), int(frame.left + 0.7 * width)
+    crossing_at = [0] * (hi - lo)  # per point of the middle band: how many lines have a word over it
+    for ln in lines:
+        covered: set[int] = set()
+        for w in ln.words:
+            covered.update(range(max(lo, int(w.x0) + 1), min(hi, int(w.x1) + 1)))
+        for at in covered:
+            crossing_at[at - lo] += 1
+    crossing = min(crossing_at)
+    x = float(lo + crossing_at.index(crossing))
     lefts = [[w for w in ln.words if w.x1 <= x] for ln in lines]
     rights = [[w for w in ln.words if w.x0 >= x] for ln in lines]
     left_ends = [max(w.x1 for w in ws) for ws in lefts if ws]
