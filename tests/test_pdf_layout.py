@@ -120,3 +120,39 @@ def test_compound_with_inner_hyphen_keeps_its_line_end_hyphen() -> None:
 
     assert join_lines(["binnen het ENTSO-E-", "verband en de", "Willem-III-", "sluis"]) == (
         "binnen het ENTSO-E-verband en de Willem-III-sluis")
+
+
+def _cleaned_body(name: str) -> list:
+    from coi.clean import remove_furniture
+    from coi.footnotes import split_footnotes
+
+    return split_footnotes(remove_furniture(read(next(PDF.glob(f"{name}*.pdf"))).lines).lines)[0]
+
+
+def test_email_headers_repeated_in_a_thread_are_not_letterhead() -> None:
+    # The subject and greeting recur in every message of a thread, twice on one page: text, not letterhead.
+    texts = [line.text for line in _cleaned_body("wob_RVO")]
+    assert texts.count("Onderwerp: RE: Renewal ICAR Certificate of Quality") == 2
+    assert "Beste 10.2.e ," in texts and "Dear 10.2.e" in texts
+
+
+def test_woo_emails_one_passage_group_per_message() -> None:
+    from coi.genres import woo_emails
+
+    body = _cleaned_body("wob_RVO")
+    assert woo_emails.detect(body) > 0.9
+    result = woo_emails.parse(body, {}, [])
+    firsts = [d for d in result.drafts if re.fullmatch(r"bericht-\d+", d.anchor)]
+    assert len(firsts) == 8
+    assert firsts[0].heading == "RE: Jaarrapportage, van 10.2.e @crv4all.com>, donderdag 9 mei 2019 16:40"
+    assert firsts[0].text == "Prima, dat wachten we rustig af."
+    # a quoted reply starts a message of its own; a wrapped CC list stays in the header
+    assert any(d.heading and d.heading.startswith("(geen onderwerp), van 10.2.e < 10.2.e @crv4all.com>, 7 mei 2019")
+               for d in firsts)
+    last = firsts[-1]
+    assert last.heading.startswith("Renewal ICAR Certificate of Quality, van 10.2.e [mailto:")
+    assert last.text.startswith("Dear 10.2.e Please find attached the auditors’ report")
+    # the besluit before the first message of a Woo release stays in paragraphs
+    nvwa = woo_emails.parse(_cleaned_body("wob_NVWA"), {}, [])
+    assert nvwa.drafts[0].anchor == "alinea-1"
+    assert any(d.anchor.startswith("bericht-") for d in nvwa.drafts)
