@@ -308,9 +308,23 @@ def _gutter(lines: list[_Line], frame: _Frame) -> float | None:
     edge, start = _percentile(left_ends, 0.9), _percentile(right_starts, 0.1)
     # Running text fills its column: many lines of the left column end near the gutter. The cells of a table
     # end anywhere, and a table is read row by row.
-    if sum(edge - end < 0.1 * width for end in left_ends) < 0.4 * len(left_ends):
+    if sum(edge - end < 0.1 * width for end in left_ends) < 0.3 * len(left_ends):
+        return None
+    # Nor is a table whose rows start together on both sides: the columns of running text break into
+    # paragraphs each at its own height.
+    left_starts = _block_starts([ln.top for ln, ws in zip(lines, lefts, strict=True) if ws], frame)
+    right_tops = _block_starts([ln.top for ln, ws in zip(lines, rights, strict=True) if ws], frame)
+    later = left_starts[1:]  # both columns start at the top of the page: that says nothing
+    shared = sum(any(abs(a - b) < 2 for b in right_tops) for a in later)
+    if len(later) >= 3 and shared >= 0.75 * len(later):
         return None
     return (edge + start) / 2 if start > edge else x
+
+
+def _block_starts(tops: list[float], frame: _Frame) -> list[float]:
+    """The tops of lines that follow a vertical gap (a paragraph's or a cell's first line), the first included."""
+    tops = sorted(tops)
+    return [t for prev, t in zip([None, *tops], tops, strict=False) if prev is None or t - prev > 1.9 * frame.size]
 
 
 def _headings(lines: list[_Line], frame: _Frame) -> set[int]:
@@ -334,9 +348,10 @@ def _headings(lines: list[_Line], frame: _Frame) -> set[int]:
         ln = lines[i]
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         if ((i == 0 or _gap(lines[i - 1], ln)) and nxt is not None and not _gap(ln, nxt)
-                and ln.x1 - ln.x0 < 0.85 * width and nxt.x1 - nxt.x0 > ln.x1 - ln.x0
+                and ln.x1 - ln.x0 < 0.85 * width and nxt.x1 - nxt.x0 > 1.1 * (ln.x1 - ln.x0)
                 and not re.search(r"[.,;:?!]$", ln.text()) and re.match(r"[A-Z0-9]", ln.text())
-                and not _NUMBERED.match(nxt.text())):
+                # the text below starts a sentence of its own: a paragraph's first line runs on in lower case
+                and re.match(r"[A-Z0-9“‘\"(]", nxt.text()) and not _NUMBERED.match(nxt.text())):
             out.add(id(ln))
         i += 1
     return out
