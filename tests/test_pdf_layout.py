@@ -156,3 +156,12 @@ def test_woo_emails_one_passage_group_per_message() -> None:
     nvwa = woo_emails.parse(_cleaned_body("wob_NVWA"), {}, [])
     assert nvwa.drafts[0].anchor == "alinea-1"
     assert any(d.anchor.startswith("bericht-") for d in nvwa.drafts)
+
+
+def test_email_release_parses_per_message_and_keeps_text_after_a_greeting() -> None:
+    # "Met vriendelijke groet," closes each message; read as a letter, everything after the first was cut.
+    doc = parse_file(next(PDF.glob("wob_RVO*.pdf")))
+    assert doc.doc_type.value == "document"
+    anchors = [p.anchor for p in doc.passages]
+    assert anchors[0] == "bericht-1" and "bericht-8" in anchors
+    assert any("Please be advised that also the ICAR page" in p.text for p in doc.passages)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from coi.genres import beslisnota, document, kamerbrief, kamervragen
+from coi.genres import beslisnota, document, kamerbrief, kamervragen, woo_emails
 from coi.genres.common import GenreResult
 from coi.lines import Line
 from coi.model import DocType
@@ -42,6 +42,8 @@ def detect(lines: list[Line]) -> DocType:
         return DocType.BESLISNOTA
     if _NOTA_SECTION.search(text) and re.search(r"Geadviseerd besluit", text, re.I):
         return DocType.BESLISNOTA
+    if woo_emails.detect(lines) >= woo_emails.MOSTLY:  # a release of e-mails, whatever letter comes first
+        return DocType.DOCUMENT
     if _LETTER.search(text):
         return DocType.KAMERBRIEF
     return DocType.DOCUMENT

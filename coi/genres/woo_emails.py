@@ -7,7 +7,8 @@ fields ("Verzonden:"/"Sent:"/"Datum:", "Aan:"/"To:", "Onderwerp:"/"Subject:"), o
 them, a note) stays in paragraph passages. Redaction codes ("10.2.e", "5.1.2e") are text like any other and so
 stay where the sender's name or address was.
 
-Not registered here: the genre registry decides between genres by `detect()` scores.
+Until the genre registry decides between genres by `detect()` scores, `coi.genres.detect` sends a document
+that is mostly e-mail to the generic document parser, which hands it to this module.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ FIELDS = {
 }
 _FIELD = re.compile(r"^(?P<label>[A-Za-z]{2,12})\s*:\s*(?P<value>.*)$")
 _QUOTED = re.compile(r"^Op (?P<date>.{6,40}?) (?:om \d{1,2}[:.]\d{2} )?heeft (?P<who>.+?) het volgende geschreven:?$")
+MOSTLY = 0.5  # detect() score from which a document is read as a release of e-mails
 HEADER_SPAN = 20  # lines: the fields of one header block, a long wrapped "Aan:" or "CC:" list included
 
 
@@ -139,7 +141,7 @@ def parse(lines: list[Line], fields: dict[str, str], letterhead: list[str]) -> G
     result = GenreResult(drafts=[d for d in drafts if d.text.strip()], date_text=fields.get("datum"))
     if messages and not result.date_text:
         result.date_text = messages[0].fields.get("verzonden")
-    if messages:
+    if messages and not any(line.text.strip() for line in before):  # a besluit before them has its own title
         result.title = messages[0].fields.get("onderwerp", "").strip() or None
     ref = fields.get("kenmerk") or fields.get("referentie")
     if ref:
