@@ -165,3 +165,14 @@ def test_email_release_parses_per_message_and_keeps_text_after_a_greeting() -> N
     anchors = [p.anchor for p in doc.passages]
     assert anchors[0] == "bericht-1" and "bericht-8" in anchors
     assert any("Please be advised that also the ICAR page" in p.text for p in doc.passages)
+
+
+def test_ocr_layer_memo_keeps_its_sections() -> None:
+    # An OCR layer sizes some lines larger: inside a paragraph they are no headings. With "de" at the line start
+    # kept, the addressee "de minister van Volksgezondheid," is no signature that ends the text.
+    name = "testdossiers__bes4"
+    headings = [ln.text for ln in read(next(PDF.glob(f"{name}*.pdf"))).lines if ln.heading]
+    assert "coronatijd niet door de beugel”." not in headings
+    doc = parse_file(next(PDF.glob(f"{name}*.pdf")))
+    assert len(doc.passages) >= 5
+    assert any(p.text.startswith("Bijgaand treft u aan de antwoorden op de Kamervragen") for p in doc.passages)

@@ -341,7 +341,9 @@ def _headings(lines: list[_Line], frame: _Frame) -> set[int]:
             while j < len(lines) and _style(lines[j], frame) == style and not _gap(lines[j - 1], lines[j]):
                 j += 1
             run = lines[i:j]
-            if len(run) <= 3 and _title(" ".join(r.text() for r in run)):
+            # set apart from the text above: a line inside a paragraph that an OCR layer sized larger is none
+            apart = i == 0 or _gap(lines[i - 1], lines[i])
+            if apart and len(run) <= 3 and _title(" ".join(r.text() for r in run)):
                 out.update(id(r) for r in run)
             i = j
             continue

@@ -199,10 +199,13 @@ def split_signatures(lines: list[Line]) -> tuple[list[Line], list[Person]]:
     """Cut the closing signatures ("De Minister van Buitenlandse Zaken," and a name) off the body."""
     people: list[Person] = []
     cut = len(lines)
+    said = False  # a signature closes text: before any sentence, "de minister van ...," is an addressee
     for i, line in enumerate(lines):
-        if _SIGNATURE.match(visible(line.text).strip()):
+        text = visible(line.text).strip()
+        if said and _SIGNATURE.match(text):
             cut = i
             break
+        said = said or len(text.split()) >= 8
     tail = lines[cut:]
     office: str | None = None
     for line in tail:
