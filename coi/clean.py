@@ -194,6 +194,11 @@ def _repeated_blocks(lines: list[Line], drop: list[str | None]) -> list[str]:
     """Short lines that recur together (a side column or letterhead printed on every page) are furniture."""
     counts = Counter(_norm(line.text) for line in lines if line.text and len(line.text) <= 60)
     repeated = {t for t, c in counts.items() if c >= 2 and not re.match(r"^(vraag|antwoord)\b", t)}
+    if len({line.page for line in lines}) > 1:
+        # Where pages are known, letterhead recurs once per page. A line twice on one page is text that
+        # repeats (the subject and greeting of each e-mail in a thread, a redaction code), not furniture.
+        per_page = Counter((_norm(line.text), line.page) for line in lines if _norm(line.text) in repeated)
+        repeated -= {t for (t, _), c in per_page.items() if c > 1}
     letterhead: list[str] = []
     idx = [i for i, line in enumerate(lines) if line.text and not drop[i]]
     for k, i in enumerate(idx):

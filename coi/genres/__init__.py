@@ -8,7 +8,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from coi.genres import beslisnota, document, handelingen, kamerbrief, kamerstuk, kamervragen, motie, wetsvoorstel
+from coi.genres import (
+    beslisnota,
+    document,
+    handelingen,
+    kamerbrief,
+    kamerstuk,
+    kamervragen,
+    motie,
+    wetsvoorstel,
+    woo_emails,
+)
 from coi.genres.common import GenreResult
 from coi.lines import Line
 from coi.model import DocType
@@ -37,6 +47,11 @@ def _kamerbrief(lines: list[Line], fields: dict[str, str], letterhead: list[str]
     return kamerbrief.parse(lines, fields, letterhead)
 
 
+def _unless_emails(lines: list[Line], score: float) -> float:
+    # a release of e-mails is a document (parsed a message at a time), whatever letter comes first in it
+    return 0.0 if score and woo_emails.detect(lines) >= woo_emails.MOSTLY else score
+
+
 # In order of precedence where two genres are equally sure.
 GENRES: tuple[Genre, ...] = (
     Genre(DocType.KAMERVRAGEN, kamervragen.detect, _kamervragen),
@@ -51,7 +66,8 @@ GENRES: tuple[Genre, ...] = (
     Genre(DocType.KAMERSTUK, kamerstuk.detector(DocType.KAMERSTUK), kamerstuk.parse),
     Genre(DocType.HANDELINGEN, handelingen.detect, handelingen.parse),
     Genre(DocType.BESLISNOTA, beslisnota.detect, beslisnota.parse),
-    Genre(DocType.KAMERBRIEF, kamerbrief.detect, _kamerbrief),
+    Genre(DocType.KAMERBRIEF, lambda lines, fields: _unless_emails(lines, kamerbrief.detect(lines, fields)),
+          _kamerbrief),
     Genre(DocType.DOCUMENT, document.detect, document.parse),
 )
 PARSERS: dict[DocType, Parser] = {g.doc_type: g.parse for g in GENRES}

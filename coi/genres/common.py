@@ -339,10 +339,13 @@ def split_signatures(lines: list[Line]) -> Closing:
     """
     people: list[Person] = []
     cut = len(lines)
+    said = False  # a signature closes text: before any sentence, "de minister van ...," is an addressee
     for i, line in enumerate(lines):
-        if _SIGNATURE.match(visible(line.text).strip()):
+        text = visible(line.text).strip()
+        if said and _SIGNATURE.match(text):
             cut = i
             break
+        said = said or len(text.split()) >= 8
     tail = lines[cut:]
     office: str | None = None
     signature: list[str] = []
