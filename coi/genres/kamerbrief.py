@@ -131,6 +131,13 @@ _TO_A_MINISTER = re.compile(r"^(Aan )?(de|De) (Minister|Staatssecretaris) (van|v
 _THE_HOUSE = re.compile(r"\b(uw|de) Kamer\b", re.I)
 
 
+def is_letter(lines: list[Line]) -> bool:
+    """A letter's shape, whoever it is addressed to: two of salutation, subject line, place and date, office
+    and closing."""
+    text = "\n".join(visible(line.text).strip() for line in lines)
+    return sum(1 for rx in _LETTER_SIGNS if rx.search(text)) >= 2
+
+
 def detect(lines: list[Line], fields: dict[str, str]) -> float:
     """Nearly sure when a Kamerstuk's head names a letter ("Nr. 2375 BRIEF VAN …"); else a letter's shape
     (salutation, "Betreft", place and date, signature) addressed to parliament, which more specific genres

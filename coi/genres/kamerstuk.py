@@ -67,6 +67,7 @@ def head_end(lines: list[Line], fields: dict[str, str]) -> int:
 def head_metadata(head: list[Line], fields: dict[str, str], result: GenreResult) -> None:
     """Date, title and dossier title from the head lines and the fields."""
     texts = [visible(line.text).strip() for line in head if line.text.strip()]
+    result.metadata_lines.extend(texts)  # the head is the stuk's identity: house, dossier, number, title, date
     for text in texts:
         if m := _DATE_HEAD.match(text):
             result.dates[m.group("word").lower()] = m.group("date")
@@ -105,9 +106,10 @@ def _dossier_title(head: list[Line], fields: dict[str, str]) -> str | None:
         text = visible(line.text).strip()
         if not text or not line.heading or _HOUSE.match(text):
             continue
-        if title and _norm(text) in title:
+        if (title and _norm(text) in title) or _NR_LINE.match(text):
             break
-        parts.append(text)
+        # the dossier number set on the title's line ("32 545 Wet- en regelgeving …") is an identifier, not title
+        parts.append(re.sub(r"^\d{2}\s?\d{3}(?:-[0-9A-Z]{1,3}|\s[IVXLC]{1,6})?\s+(?=\D)", "", text))
     return join_lines(parts) or None
 
 

@@ -139,6 +139,8 @@ def parse(lines: list[Line], fields: dict[str, str], letterhead: list[str]) -> G
                 f"bericht-{n}-{k}", f"bericht {n}, alinea {k}")
             drafts.append(Draft(anchor, locator, heading, draft.text, draft.pages))
     result = GenreResult(drafts=[d for d in drafts if d.text.strip()], date_text=fields.get("datum"))
+    # the header fields the heading does not show (addressees, copies) are the messages' metadata
+    result.metadata_lines.extend(f"{name}: {value}" for m in messages for name, value in m.fields.items())
     if messages and not result.date_text:
         result.date_text = messages[0].fields.get("verzonden")
     if messages and not any(line.text.strip() for line in before):  # a besluit before them has its own title
