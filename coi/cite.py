@@ -15,6 +15,7 @@ from typing import Any
 
 from coi.dates import format_date, vergaderjaar_for
 from coi.errors import UsageError
+from coi.model import Document, Footnote, Passage, Person
 
 FORMATS = ("text", "markdown", "csl-json", "bibtex", "ris")
 STYLES = ("full", "short")
@@ -68,26 +69,22 @@ def short_vergaderjaar(vj: str) -> str:
     return f"{start}/{end[-2:]}"
 
 
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
+def _people(doc: Document, role: str) -> list[Person]:
+    return [p for p in doc.people if p.role == role]
 
 
-def _people(doc: dict[str, Any], role: str) -> list[dict[str, Any]]:
-    return [p for p in doc.get("people") or [] if p.get("role") == role]
-
-
-def _questioners(doc: dict[str, Any]) -> str | None:
+def _questioners(doc: Document) -> str | None:
     people = _people(doc, "vragensteller")
     if not people:
         return None
-    names = [f"{p['name']} ({p['party']})" if p.get("party") else p["name"] for p in people]
+    names = [f"{p.name} ({p.party})" if p.party else p.name for p in people]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
     return f"het lid {listed}" if len(names) == 1 else f"de leden {listed}"
 
 
-def _office(p: dict[str, Any]) -> str:
-    office = p.get("office") or ""
-    return f"de {office} ({p['name']})" if p.get("name") else f"de {office}"
+def _office(p: Person) -> str:
+    office = p.office or ""
+    return f"de {office} ({p.name})" if p.name else f"de {office}"
 
 
 def official_url(doc_id: str) -> str | None:
@@ -97,54 +94,56 @@ def official_url(doc_id: str) -> str | None:
     return None
 
 
-def _pinpoint(passage: dict[str, Any]) -> str:
-    pages = sorted(set(passage.get("pages") or []))
+def _pinpoint(passage: Passage) -> str:
+    pages = sorted(set(passage.pages))
     if not pages:
-        return passage["locator"]
+        return passage.locator
     where = f"p. {pages[0]}" if len(pages) == 1 else f"pp. {pages[0]}-{pages[-1]}"
-    return f"{passage['locator']}, {where}"
+    return f"{passage.locator}, {where}"
 
 
-def build(doc: dict[str, Any], passage: dict[str, Any], footnotes: Iterable[dict[str, Any]] = ()) -> Citation:
-    """The citation of a passage from the document's metadata, the passage and the footnotes it cites."""
-    ids = doc.get("identifiers") or {}
-    date = _date(doc.get("date"))
+def build(doc: Document, passage: Passage, footnotes: Iterable[Footnote] = ()) -> Citation:
+    """The citation of a passage from its document (its metadata is enough), the passage and the footnotes it
+    cites."""
+    ids = doc.identifiers
+    date = doc.date
     locator = _pinpoint(passage)
     vj = ids.get("vergaderjaar") or (vergaderjaar_for(date) if date else None)
-    sources = tuple(Source(f["text"], tuple(f.get("urls") or ())) for f in footnotes)
-    url = doc.get("source_url") or official_url(doc["doc_id"])
-    common = {"id": passage["id"], "title": doc.get("title"), "issued": date, "locator": locator, "url": url,
-              "text": passage["text"], "sources": sources}
+    sources = tuple(Source(f.text, tuple(f.urls)) for f in footnotes)
+    url = doc.source_url or official_url(doc.doc_id)
+    common: dict[str, Any] = {"id": passage.id, "title": doc.title, "issued": date, "locator": locator, "url": url,
+                              "text": passage.text, "sources": sources}
+    doc_type = doc.doc_type.value
 
-    if doc["doc_type"] == "kamervragen" and ids.get("aanhangselnummer") and vj:
+    if doc_type == "kamervragen" and ids.get("aanhangselnummer") and vj:
         collection = f"Aanhangsel Handelingen II {short_vergaderjaar(vj)}"
         short = f"{collection}, nr. {ids['aanhangselnummer']}, {locator}"
         asked = _questioners(doc)
         answerers = _people(doc, "beantwoorder")
-        if passage["anchor"].startswith("vraag"):
-            to = next((p.get("office") for p in _people(doc, "geadresseerde")), None)
+        if passage.anchor.startswith("vraag"):
+            to = next((p.office for p in _people(doc, "geadresseerde")), None)
             head = f"Vragen van {asked}" if asked else "Vragen"
             head += f" aan de {to}" if to else ""
-            when = (doc.get("dates") or {}).get("ingezonden")
-            head += f", ingezonden {format_date(_date(when))}" if when else ""
+            when = doc.dates.get("ingezonden")
+            head += f", ingezonden {format_date(when)}" if when else ""
         else:
             head = "Antwoord"
             if answerers:
                 head += " van " + " en ".join(_office(p) for p in answerers)
             head += f" op vragen van {asked}" if asked else ""
-            when = (doc.get("dates") or {}).get("ontvangen")
-            head += f", ontvangen {format_date(_date(when))}" if when else ""
-        authors = tuple(p.get("office") or p["name"] for p in answerers) or tuple(
-            p["name"] for p in _people(doc, "vragensteller"))
+            when = doc.dates.get("ontvangen")
+            head += f", ontvangen {format_date(when)}" if when else ""
+        authors = tuple(p.office or p.name for p in answerers) or tuple(
+            p.name for p in _people(doc, "vragensteller"))
         return Citation(kind="aanhangsel", short=short, full=f"{head}, {short}.", authors=authors,
                         number=ids["aanhangselnummer"], collection=collection, **common)
 
-    if doc["doc_type"] == "handelingen" and ids.get("vergadernummer") and vj:
+    if doc_type == "handelingen" and ids.get("vergadernummer") and vj:
         # Handelingen II 2023/24, nr. 40, item 6, bijdrage 3
         collection = f"Handelingen II {short_vergaderjaar(vj)}"
         number = f"nr. {ids['vergadernummer']}" + (f", item {ids['itemnummer']}" if ids.get("itemnummer") else "")
         short = f"{collection}, {number}, {locator}"
-        title = doc.get("title")
+        title = doc.title
         full = (f"{title}, " if title else "") + f"{format_date(date)}, {short}."
         return Citation(kind="handelingen", short=short, full=full, authors=(PARLIAMENT,), number=number,
                         collection=collection, **common)
@@ -153,27 +152,27 @@ def build(doc: dict[str, Any], passage: dict[str, Any], footnotes: Iterable[dict
         collection = f"Kamerstukken II {short_vergaderjaar(vj)}" if vj else "Kamerstukken II"
         number = f"{ids['dossiernummer']}, nr. {ids['ondernummer']}"
         short = f"{collection}, {number}, {locator}"
-        offices = [p["office"] for p in _people(doc, "ondertekenaar") if p.get("office")] or (
-            [doc["source"]] if doc.get("source") else [])
-        indieners = [p["name"] for p in _people(doc, "indiener") if p.get("name")]
-        head, authors = _kamerstuk_head(doc["doc_type"], offices, indieners)
-        when = (doc.get("dates") or {}).get("voorgesteld")
-        dated = f"voorgesteld {format_date(_date(when))}" if when else format_date(date)
+        offices = [p.office for p in _people(doc, "ondertekenaar") if p.office] or (
+            [doc.source] if doc.source else [])
+        indieners = [p.name for p in _people(doc, "indiener") if p.name]
+        head, authors = _kamerstuk_head(doc_type, offices, indieners)
+        when = doc.dates.get("voorgesteld")
+        dated = f"voorgesteld {format_date(when)}" if when else format_date(date)
         full = f"{head}, {dated}, {short}."
         return Citation(kind="kamerstuk", short=short, full=full, authors=authors, number=number,
                         collection=collection, **common)
 
-    kind = KIND_WORDS.get(doc["doc_type"], "Document")
-    title = doc.get("title") or ""
+    kind = KIND_WORDS.get(doc_type, "Document")
+    title = doc.title or ""
     named = title if title.lower().startswith(kind.lower()) else f"{kind} {title}".strip()
     ref = ids.get("kenmerk") or ids.get("referentie")
     tail = [format_date(date)] + ([f"kenmerk {ref}"] if ref else []) + [locator]
-    short = ", ".join([named] + ([doc["source"]] if doc.get("source") else []) + tail)
-    addressee = next((p.get("office") for p in _people(doc, "geadresseerde")), None)
-    by = (doc.get("source") or "") + (f" aan de {addressee}" if addressee else "")
+    short = ", ".join([named] + ([doc.source] if doc.source else []) + tail)
+    addressee = next((p.office for p in _people(doc, "geadresseerde")), None)
+    by = (doc.source or "") + (f" aan de {addressee}" if addressee else "")
     full = ", ".join([named] + ([by.strip()] if by.strip() else []) + tail) + "."
     return Citation(kind="document", short=short, full=full,
-                    authors=(doc["source"],) if doc.get("source") else (), number=ref, collection=None, **common)
+                    authors=(doc.source,) if doc.source else (), number=ref, collection=None, **common)
 
 
 def _kamerstuk_head(doc_type: str, offices: list[str], indieners: list[str]) -> tuple[str, tuple[str, ...]]:
@@ -188,7 +187,7 @@ def _kamerstuk_head(doc_type: str, offices: list[str], indieners: list[str]) -> 
     return KIND_WORDS[doc_type], tuple(offices or indieners)
 
 
-def citation_text(doc: dict[str, Any], passage: dict[str, Any]) -> str:
+def citation_text(doc: Document, passage: Passage) -> str:
     """The short citation of a passage (as `coi search` shows it)."""
     return build(doc, passage).short
 

@@ -472,7 +472,6 @@ def show_cmd(ctx: click.Context, ident: str, context: int, markdown: bool, as_js
 
     Example: coi show 'ah-tk-20212022-2054#antwoord-4'
     """
-    from coi.model import document_from_dict
     from coi.render import Style, document_markdown, document_text, terminal_width, use_color
     from coi.search import Searcher
 
@@ -483,10 +482,12 @@ def show_cmd(ctx: click.Context, ident: str, context: int, markdown: bool, as_js
     with Searcher(_index_dir()) as s:
         found = s.lookup(ident)
         if as_json:  # the shape `coi show --json` always had
-            click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+            from coi.store import lookup_json
+
+            click.echo(json.dumps(lookup_json(found), ensure_ascii=False, indent=2))
             return
         doc_id, _, anchor = ident.partition("#")
-        doc = document_from_dict(s.lookup(doc_id)["document"])
+        doc = found if isinstance(found, Document) else s.document(doc_id)
     if markdown:
         text = document_markdown(doc, anchor or None)
     else:
@@ -494,7 +495,8 @@ def show_cmd(ctx: click.Context, ident: str, context: int, markdown: bool, as_js
         if anchor:
             from coi.cite import citation_text
 
-            text = citation_text(found["doc"], found["passage"]) + "\n\n" + text
+            assert not isinstance(found, Document)
+            text = citation_text(found.doc, found.passage) + "\n\n" + text
     if _stdout_is_terminal() and not no_pager:
         click.echo_via_pager(text + "\n", color=use_color(sys.stdout))
     else:

@@ -26,6 +26,7 @@ from coi.engine import evaluate
 from coi.engine.evaluate import mask_bytes, members, to_mask
 from coi.engine.readers import ColumnLookup, column_values, merge_matched
 from coi.errors import CoiError, UsageError
+from coi.model import Document, Footnote, Passage
 from coi.query import (  # noqa: F401  (parse_query, parse_date_bound, check_query: the API callers know)
     QUERY_FIELDS,
     TEXT_FIELDS,
@@ -139,7 +140,7 @@ class Searcher:
                 time.sleep(0.05 * (attempt + 1))
         self.reader = self.searcher.reader()
         self._columns: dict[str, list[Any]] = {}
-        self._meta: dict[str, dict[str, Any]] = {}
+        self._meta: dict[str, Document] = {}
         self._values_cache: dict[str, list[str]] = {}
         self._readers: dict[str, Any] = {}
         self._sets: dict[tuple[str, str], frozenset[int]] = {}
@@ -183,31 +184,35 @@ class Searcher:
             self._masks[key] = evaluate.live_mask(self.searcher, fieldname, value)
         return self._masks[key]
 
-    def doc_meta(self, doc_id: str) -> dict[str, Any]:
-        """The metadata of a document, from its own record (cached)."""
+    def doc_meta(self, doc_id: str) -> Document:
+        """The metadata of a document (a Document without passages), from its own record (cached)."""
         if doc_id not in self._meta:
             for fields in self.searcher.documents(doc_id=doc_id):
                 if fields.get("kind") == "doc":
-                    self._meta[doc_id] = json.loads(fields["meta"])
+                    self._meta[doc_id] = store.meta_document(json.loads(fields["meta"]))
                     break
         return self._meta[doc_id]
 
-    def lookup(self, ident: str, passage_only: bool = False) -> dict[str, Any]:
-        """See `lookup`."""
-        from coi.errors import UnknownIdError
+    def passage(self, ident: str) -> store.StoredPassage:
+        """A passage by its id (`doc_id#anchor`), with its footnotes and its document's metadata."""
+        fields = self.searcher.document(id=ident) if "#" in ident else None
+        if not fields or fields.get("kind") != "passage":
+            raise _unknown(ident, "passage")
+        return store.passage_from_record(fields, self.doc_meta(fields["doc_id"]))
 
-        if "#" in ident:
-            fields = self.searcher.document(id=ident)
-            if fields and fields.get("kind") == "passage":
-                data: dict[str, Any] = json.loads(fields["data"])
-                return data | {"doc": self.doc_meta(fields["doc_id"])}
-        elif not passage_only:
-            for fields in self.searcher.documents(doc_id=ident):
-                if fields.get("kind") == "doc":
-                    return {"document": json.loads(fields["data"])}
-        what = "passage" if passage_only else "passage or document"
-        raise UnknownIdError(f"no {what} with id {ident!r}; ids look like ah-tk-20212022-2054#antwoord-4 "
-                             f"(see `coi search … --json`)")
+    def document(self, doc_id: str) -> Document:
+        """A whole document by its doc_id, as it was parsed."""
+        for fields in self.searcher.documents(doc_id=doc_id):
+            if fields.get("kind") == "doc":
+                return store.document_from_record(fields)
+        raise _unknown(doc_id, "document")
+
+    def lookup(self, ident: str, passage_only: bool = False) -> store.StoredPassage | Document:
+        """A passage by its id (`doc_id#anchor`), or (unless `passage_only`) a whole document by its doc_id."""
+        try:
+            return self.passage(ident) if "#" in ident or passage_only else self.document(ident)
+        except CoiError:
+            raise _unknown(ident, "passage" if passage_only else "passage or document") from None
 
     def passages(self) -> frozenset[int]:
         return self.docs("kind", "passage")
@@ -447,16 +452,16 @@ class Searcher:
              missing: tuple[str, ...] = (), asked: int = 0) -> Hit:
         from coi.cite import citation_text
 
-        data = json.loads(self.searcher.stored_fields(docnum)["data"])
-        p = data["passage"]
-        doc = self.doc_meta(p["id"].split("#")[0])
-        snippet = _snippet(p, data["footnotes"], words, self.searcher.schema["text"].analyzer)
+        fields = self.searcher.stored_fields(docnum)
+        found = store.passage_from_record(fields, self.doc_meta(fields["doc_id"]))
+        p, doc = found.passage, found.doc
+        snippet = _snippet(p, found.footnotes, words, self.searcher.schema["text"].analyzer)
         return Hit(
-            id=p["id"], doc_id=doc["doc_id"], doc_type=doc["doc_type"], title=doc["title"], date=doc["date"],
-            locator=p["locator"], heading=p["heading"], text=p["text"], snippet=snippet,
-            score=score, topics=tuple(p["topics"]), countries=tuple(p["countries"]),
-            footnotes=tuple(data["footnotes"]), citation=citation_text(doc, p), pages=tuple(p["pages"]),
-            match=match, missing=missing, words=asked,
+            id=p.id, doc_id=doc.doc_id, doc_type=doc.doc_type.value, title=doc.title,
+            date=doc.date.isoformat() if doc.date else None, locator=p.locator, heading=p.heading, text=p.text,
+            snippet=snippet, score=score, topics=p.topics, countries=p.countries,
+            footnotes=tuple({"n": f.n, "text": f.text, "urls": list(f.urls)} for f in found.footnotes),
+            citation=citation_text(doc, p), pages=p.pages, match=match, missing=missing, words=asked,
         )
 
 
@@ -501,22 +506,22 @@ _HIGHLIGHTER = highlight.Highlighter(fragmenter=highlight.ContextFragmenter(maxc
                                      formatter=_MarkFormatter())
 
 
-def _snippet(p: dict[str, Any], footnotes: list[dict[str, Any]], words: frozenset[str], analyzer: Any) -> str:
+def _snippet(p: Passage, footnotes: tuple[Footnote, ...], words: frozenset[str], analyzer: Any) -> str:
     """The passage's text around the query's words; where they are only in the question an answer sits under
     (its heading) or in a footnote it cites, that part, labelled; else the passage's first words."""
-    marked = _highlight(p["text"], words, analyzer)
+    marked = _highlight(p.text, words, analyzer)
     if MARK in marked:
         return marked
-    if p.get("heading"):
-        marked = _highlight(p["heading"], words, analyzer)
+    if p.heading:
+        marked = _highlight(p.heading, words, analyzer)
         if MARK in marked:
-            label = "vraag" if str(p.get("anchor", "")).startswith("antwoord") else "kop"
+            label = "vraag" if p.anchor.startswith("antwoord") else "kop"
             return f"[{label}] {marked}"
     for note in footnotes:
-        marked = _highlight(note["text"], words, analyzer)
+        marked = _highlight(note.text, words, analyzer)
         if MARK in marked:
-            return f"[voetnoot {note['n']}] {marked}"
-    return _first_words(p["text"])
+            return f"[voetnoot {note.n}] {marked}"
+    return _first_words(p.text)
 
 
 def _matched_tokens(analyzer: Any, text: str, words: frozenset[str]) -> Any:
@@ -583,9 +588,9 @@ def search(index_dir: Path, text: str, filters: Filters = Filters(), sort: str =
 
 # ----------------------------------------------------------------------------------------- show, stats
 
-def lookup(index_dir: Path, ident: str) -> dict[str, Any]:
-    """A passage by its id (`doc_id#anchor`) as {"passage", "doc", "footnotes"}, or a whole document by its
-    doc_id as {"document"}. UnknownIdError when there is neither."""
+def lookup(index_dir: Path, ident: str) -> store.StoredPassage | Document:
+    """A passage by its id (`doc_id#anchor`), with its footnotes and its document's metadata, or a whole document
+    by its doc_id. UnknownIdError when there is neither."""
     with Searcher(index_dir) as s:
         return s.lookup(ident)
 
@@ -595,8 +600,15 @@ def citations(index_dir: Path, ids: list[str]) -> list[Any]:
     from coi.cite import build
 
     with Searcher(index_dir) as s:
-        found = [s.lookup(i, passage_only=True) for i in ids]
-    return [build(f["doc"], f["passage"], f["footnotes"]) for f in found]
+        found = [s.passage(i) for i in ids]
+    return [build(f.doc, f.passage, f.footnotes) for f in found]
+
+
+def _unknown(ident: str, what: str) -> CoiError:
+    from coi.errors import UnknownIdError
+
+    return UnknownIdError(f"no {what} with id {ident!r}; ids look like ah-tk-20212022-2054#antwoord-4 "
+                          f"(see `coi search … --json`)")
 
 
 def stats(index_dir: Path) -> dict[str, Any]:

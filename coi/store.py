@@ -390,6 +390,15 @@ def passage_from_record(fields: dict[str, Any], doc: Document) -> StoredPassage:
     return StoredPassage(passage, notes, doc)
 
 
+def lookup_json(found: StoredPassage | Document) -> dict[str, Any]:
+    """What `coi show --json` prints: {"passage", "footnotes", "doc"} for a passage, {"document"} for a document."""
+    if isinstance(found, Document):
+        return {"document": document_to_dict(found)}
+    return {"passage": passage_to_dict(found.passage) | {"order": found.passage.order},
+            "footnotes": [{"n": f.n, "text": f.text, "urls": list(f.urls)} for f in found.footnotes],
+            "doc": doc_meta(found.doc)}
+
+
 @dataclass(frozen=True)
 class Held:
     """What the index holds for one file."""

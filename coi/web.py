@@ -19,7 +19,7 @@ from urllib.parse import quote, urlencode
 
 from coi import render
 from coi.errors import CoiError, IndexMissingError, UnknownIdError, UsageError
-from coi.model import Document, document_from_dict
+from coi.model import Document
 
 if TYPE_CHECKING:
     from flask import Flask, Response
@@ -225,16 +225,16 @@ def passage_href(passage_id: str) -> str:
 
 def _document(s: Searcher, doc_id: str) -> Document:
     found = s.lookup(doc_id)
-    if "document" not in found:
+    if not isinstance(found, Document):  # /d/ takes a document's id, not a passage's
         raise UnknownIdError(f"no document with id {doc_id!r}")
-    return document_from_dict(found["document"])
+    return found
 
 
 def _citation(s: Searcher, passage_id: str) -> Any:
     from coi.cite import build
 
-    found = s.lookup(passage_id, passage_only=True)
-    return build(found["doc"], found["passage"], found["footnotes"])
+    found = s.passage(passage_id)
+    return build(found.doc, found.passage, found.footnotes)
 
 
 # ------------------------------------------------------------------------------------------------ the app

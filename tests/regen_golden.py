@@ -62,17 +62,13 @@ CITATIONS = GOLDEN / "citations.txt"
 def citation_inputs() -> list:
     """(Citation) for each cited passage, built as the index would store it."""
     from coi.cite import build
-    from coi.model import passage_to_dict
-    from coi.store import doc_meta
 
     out = []
     for path, anchors in CITED.items():
         doc = parse_file(Path(path))
         for p in doc.passages:
             if p.anchor in anchors:
-                notes = [{"n": f.n, "text": f.text, "urls": list(f.urls)} for f in doc.footnotes
-                         if f.n in p.footnotes]
-                out.append(build(doc_meta(doc), passage_to_dict(p), notes))
+                out.append(build(doc, p, [f for f in doc.footnotes if f.n in p.footnotes]))
     return out
 
 

@@ -59,10 +59,10 @@ def test_trim_never_cuts_a_word() -> None:
 
 def test_unknown_date_is_zd_and_nothing_is_invented() -> None:
     from coi.cite import build
+    from coi.model import DocType, Document, Passage
 
-    doc = {"doc_id": "nota-x", "doc_type": "beslisnota", "title": "Nota over iets", "date": None,
-           "identifiers": {}, "people": [], "source": None}
-    c = build(doc, {"id": "nota-x#1", "anchor": "1", "locator": "paragraaf 1", "text": "Tekst.", "pages": []})
+    doc = Document(doc_id="nota-x", doc_type=DocType.BESLISNOTA, title="Nota over iets", date=None)
+    c = build(doc, Passage(id="nota-x#1", anchor="1", locator="paragraaf 1", heading=None, text="Tekst."))
     assert c.short == "Beslisnota Nota over iets, z.d., paragraaf 1"
     assert c.url is None and c.authors == () and c.issued is None
 

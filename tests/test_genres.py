@@ -12,9 +12,8 @@ from coi.cite import build, render
 from coi.formats.meta import identifier_fields, official_fields
 from coi.genres import detect
 from coi.lines import Line
-from coi.model import DocType, passage_to_dict
+from coi.model import DocType
 from coi.parse import parse_file
-from coi.store import doc_meta
 
 FIXTURES = Path(__file__).parent / "fixtures"
 XML = FIXTURES / "xml"
@@ -200,7 +199,7 @@ def test_memo_variants_recognised_by_structure(parsed) -> None:
 
 def _cite(doc, anchor: str, fmt: str = "text", style: str = "short") -> str:
     passage = next(p for p in doc.passages if p.anchor == anchor)
-    return render([build(doc_meta(doc), passage_to_dict(passage), [])], fmt, style)
+    return render([build(doc, passage, [])], fmt, style)
 
 
 def test_kamerstuk_citations_by_kind(parsed) -> None:

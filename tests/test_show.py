@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from coi import cli as cli_module
 from coi import render
 from coi.cli import cli
+from coi.model import document_to_dict
 from coi.search import lookup
 from tests.conftest import CORPUS
 from tests.web_corpus import demo_index
@@ -32,7 +33,7 @@ def show(index: Path, *args: str, env: dict[str, str] | None = None, **kw) -> st
 
 def test_show_document_is_the_whole_document(index) -> None:
     out = show(index, "ah-tk-20212022-2054", env={"COLUMNS": "100"})
-    doc = lookup(index, "ah-tk-20212022-2054")["document"]
+    doc = document_to_dict(lookup(index, "ah-tk-20212022-2054"))
     assert out.startswith("Vragen van het lid Sjoerdsma (D66) aan de Minister van Buitenlandse Zaken over")
     for label in ("type", "date", "id", "aanhangselnummer", "vergaderjaar", "vragensteller", "beantwoorder",
                   "source", "file"):

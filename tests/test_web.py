@@ -192,7 +192,7 @@ def test_passage_view_is_the_whole_document_with_the_passage_marked(client, inde
     from coi.search import lookup
 
     html = page(client, "/p/ah-tk-20212022-2054%23antwoord-9")
-    anchors = [p["anchor"] for p in lookup(index, "ah-tk-20212022-2054")["document"]["passages"]]
+    anchors = [p.anchor for p in lookup(index, "ah-tk-20212022-2054").passages]
     assert re.findall(r'<section class="passage[^"]*" id="([^"]+)"', html) == anchors  # the whole document
     assert re.search(r'<section class="passage current" id="antwoord-9" aria-current="true" data-current>', html)
     assert html.count("passage current") == 1
