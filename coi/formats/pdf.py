@@ -65,8 +65,9 @@ class _Line:
         return out
 
 
-def read(path: Path) -> Extracted:
-    """Read a PDF into lines with page numbers, zones and heading flags."""
+def read(path: Path, ocr_cache: Path | None = None) -> Extracted:
+    """Read a PDF into lines with page numbers, zones and heading flags; pages without a usable text layer are
+    read by OCR where it is installed (`ocr_cache`: where OCR results are kept by page content)."""
     import pdfplumber  # imported here: commands that read no PDF do not load it
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
@@ -79,6 +80,7 @@ def read(path: Path) -> Extracted:
             meta = pdf.metadata or {}
             pages = [_page_words(page) for page in pdf.pages]
             sizes = [(page.width, page.height) for page in pdf.pages]
+            confidence, warnings = _read_by_ocr(path, pdf.pages, pages, ocr_cache)
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise InputError(f"{path}: encrypted PDF; save an unencrypted copy") from None
     except Exception as exc:  # pdfplumber wraps pdfminer's exceptions
@@ -89,8 +91,8 @@ def read(path: Path) -> Extracted:
             raise InputError(f"{path}: unreadable PDF ({type(inner or exc).__name__}); is it truncated?") from None
         raise InputError(f"{path}: unreadable PDF ({type(inner or exc).__name__}: {inner or exc})") from None
     if sum(len(words) for words in pages) < 20:
-        # The place for OCR: a scan has no text layer; until coi runs OCR, a text file beside it is read instead.
-        raise InputError(f"{path}: no text layer (scanned?); OCR it or put a .txt with its text beside it")
+        # a scan without OCR installed: the one line that says so is the reason
+        raise InputError(warnings[0] if warnings else f"{path}: no usable text layer, and OCR found no text")
     lines = _layout(pages, sizes)
     metadata = {}
     for key in ("Title", "Subject"):
@@ -99,7 +101,36 @@ def read(path: Path) -> Extracted:
             value = value.decode("utf-8", "ignore")
         if isinstance(value, str) and value.strip() and "title" not in metadata:
             metadata["title"] = value.strip()
-    return Extracted(lines=lines, paged=True, metadata=metadata)
+    return Extracted(lines=lines, paged=True, metadata=metadata, warnings=tuple(warnings), ocr=confidence)
+
+
+# ------------------------------------------------------------------------- the hook for OCR (coi.formats.ocr)
+
+def _read_by_ocr(path: Path, plumbed: list[Any], pages: list[list[_Word]],
+                 cache: Path | None) -> tuple[dict[int, float], list[str]]:
+    """Pages without a usable text layer get the words OCR reads on them, in place in `pages`; returns each
+    OCR'd page's mean word confidence, and a one-line warning when OCR was needed but is not installed."""
+    from coi.formats import ocr
+
+    need = [i for i, (page, words) in enumerate(zip(plumbed, pages, strict=True))
+            if not ocr.usable([w.text for w in words], ocr.image_share(page))]
+    if not need:
+        return {}, []
+    for i in need:
+        pages[i] = []  # an unusable layer ("(cid:3)(cid:4)", reversed garbage) is never indexed
+    why = ocr.available()
+    if why:
+        numbers = ", ".join(str(i + 1) for i in need)
+        return {}, [f"{path}: page(s) {numbers} need OCR ({why}); install it: {ocr.INSTALL}"]
+    kept = Counter(round(w.size, 1) for words in pages for w in words for _ in w.text)
+    body = kept.most_common(1)[0][0] if kept else None
+    confidence: dict[int, float] = {}
+    for i in need:
+        read = ocr.read_page(plumbed[i], cache)
+        pages[i] = [_Word(w.text, w.x0, w.x1, w.top, w.bottom, w.size, False)
+                    for w in ocr.fit_sizes(list(read.words), body)]
+        confidence[i + 1] = read.confidence
+    return confidence, []
 
 
 def _page_words(page: Any) -> list[_Word]:
