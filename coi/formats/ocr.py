@@ -21,7 +21,8 @@ from typing import Any
 
 LANG = "nld"
 RESOLUTION = 300  # dpi: Tesseract reads body text best with capital letters some 30 px high
-MIN_CONFIDENCE = 30.0  # Tesseract's word confidence (0-100) under which a "word" is mostly noise (a stamp, a box)
+UPRIGHT_CONFIDENCE = 70.0  # mean word confidence under which a page may be sideways: orientation is checked
+MIN_CONFIDENCE = 10.0  # Tesseract's word confidence (0-100) under which a "word" is noise (a stamp, a box, a line)
 INSTALL = "pip install 'coi[ocr]' and apt-get install tesseract-ocr tesseract-ocr-nld"
 CACHE_VERSION = 1  # part of the cache key: a change to how pages are read invalidates old entries
 
@@ -132,14 +133,24 @@ def read_page(page: Any, cache: Path | None = None) -> OcrPage:
 
 
 def _ocr(page: Any) -> OcrPage:
-    import pytesseract
-
     # Tesseract's own threads fight the worker processes for the cores; one thread each is faster overall.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    image = page.to_image(resolution=RESOLUTION).original.convert("L")
-    turn = _orientation(image)
-    if turn:
-        image = image.rotate(-turn, expand=True)  # Tesseract says how far clockwise to turn it upright
+    image = page.to_image(resolution=RESOLUTION).original.convert("L")  # rendered with the page's /Rotate
+    result = _read_image(image)
+    if result.confidence < UPRIGHT_CONFIDENCE or len(result.words) < 10:
+        # A page scanned sideways or upside down reads as noise. Orientation detection is a second run of
+        # Tesseract, so it is asked only then, not on every page.
+        turn = _orientation(image)
+        if turn:
+            turned = _read_image(image.rotate(-turn, expand=True))  # PIL turns counter-clockwise
+            if turned.confidence > result.confidence:
+                result = turned
+    return result
+
+
+def _read_image(image: Any) -> OcrPage:
+    import pytesseract
+
     data = pytesseract.image_to_data(image, lang=LANG, config="--psm 3", output_type=pytesseract.Output.DICT)
     scale = 72.0 / RESOLUTION
     lines: dict[tuple[int, int, int], list[int]] = {}

@@ -92,7 +92,8 @@ def read(path: Path, ocr_cache: Path | None = None) -> Extracted:
         raise InputError(f"{path}: unreadable PDF ({type(inner or exc).__name__}: {inner or exc})") from None
     if sum(len(words) for words in pages) < 20:
         # a scan without OCR installed: the one line that says so is the reason
-        raise InputError(warnings[0] if warnings else f"{path}: no usable text layer, and OCR found no text")
+        why = warnings[0].removeprefix(f"{path}: ") if warnings else "OCR read no text" if confidence else ""
+        raise InputError(f"{path}: no text layer (scanned?)" + (f"; {why}" if why else ""))
     lines = _layout(pages, sizes)
     metadata = {}
     for key in ("Title", "Subject"):
