@@ -15,7 +15,7 @@ import json
 import os
 import re
 import statistics
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +31,8 @@ _VOWEL = re.compile(r"[aeiouyàáâäèéêëìíîïòóôöùúûü]", re.I)
 # Woo/Wob redaction codes as printed in the blacked-out boxes ("5.1.2e", "5.1.2.i", "10.2.e"), with the
 # confusions OCR makes in them (S for 5, l or I for 1, a comma for a dot): they are put back in one form, so
 # that they stay markers and are not read as words.
-_REDACTION = re.compile(r"^\(?([5S])[.,]\s?([1lI])[.,]?\s?([12lI])[.,]?\s?([a-i])\)?[.,;:]?$")
-_WOB = re.compile(r"^\(?(10|1O|lO)[.,]([12lI])[.,]?\s?([a-g])\)?[.,;:]?$")
+_REDACTION = re.compile(r"^\(?([5S])[.,:;]{1,2}([1lI])[.,:;]{0,2}([12lI])[.,:;]{0,2}([a-i])\)?[.,;:]?$")
+_WOB = re.compile(r"^\(?([1lI][0Oo])[.,:;]{1,2}([12lI])[.,:;]{0,2}([a-g])\)?[.,;:]?$")
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,13 @@ def page_key(page: Any) -> str:
 
 
 def read_page(page: Any, cache: Path | None = None) -> OcrPage:
-    """OCR one pdfplumber page (from the cache when this content was read before)."""
+    """OCR one pdfplumber page (from the cache when this content was read before), redaction codes in their
+    one form (done after the cache, which keeps what Tesseract read, so a better rule needs no new OCR)."""
+    read = _read_cached(page, cache)
+    return OcrPage(tuple(replace(w, text=_marker(w.text)) for w in read.words), read.confidence)
+
+
+def _read_cached(page: Any, cache: Path | None) -> OcrPage:
     key = page_key(page)
     cached = cache / f"{key}.json" if cache else None
     if cached is not None and cached.is_file():
@@ -164,7 +170,7 @@ def _read_image(image: Any) -> OcrPage:
         size = (bottom - top) * scale / 1.2  # a line box spans ascenders to descenders, some 1.2 font sizes
         for i in indices:
             x0, x1 = data["left"][i], data["left"][i] + data["width"][i]
-            words.append(OcrWord(_marker(data["text"][i].strip()), x0 * scale, x1 * scale, top * scale,
+            words.append(OcrWord(data["text"][i].strip(), x0 * scale, x1 * scale, top * scale,
                                  bottom * scale, round(size, 1), float(data["conf"][i])))
     confidence = round(statistics.mean(w.confidence for w in words), 1) if words else 0.0
     return OcrPage(tuple(words), confidence)
@@ -196,14 +202,20 @@ def _marker(text: str) -> str:
 def fit_sizes(words: list[OcrWord], body: float | None) -> list[OcrWord]:
     """Sizes estimated from line heights vary by a point or so; the layout tells body text, footnotes and
     headings apart by size. Lines within 20% of the page's common size become body size (the document's, when
-    other pages have a text layer); the others keep their proportion to it."""
+    other pages have a text layer); the others keep their proportion to it, unless OCR is unsure of them
+    (a stamp, handwriting, a logo read as letters), which must not become headings."""
     if not words:
         return words
     common = statistics.median(w.size for w in words)
     target = body or common
+    lines: dict[tuple[float, float], list[OcrWord]] = {}
+    for w in words:
+        lines.setdefault((w.top, w.bottom), []).append(w)
+    sure = {key: statistics.mean(w.confidence for w in line) >= UPRIGHT_CONFIDENCE for key, line in lines.items()}
     out = []
     for w in words:
         ratio = w.size / common if common else 1.0
-        size = target if 0.8 <= ratio <= 1.2 else round(target * ratio, 1)
+        plain = 0.8 <= ratio <= 1.2 or (ratio > 1.2 and not sure[(w.top, w.bottom)])
+        size = target if plain else round(target * ratio, 1)
         out.append(OcrWord(w.text, w.x0, w.x1, w.top, w.bottom, size, w.confidence))
     return out
