@@ -174,3 +174,10 @@ def test_a_reindex_of_an_unchanged_scan_does_no_ocr(tmp_path, monkeypatch) -> No
     again = index_corpus(index, [corpus], full=True)  # a rebuild parses every file again
     assert again.added + again.updated + again.unchanged == 1 and again.passages == first.passages
     assert calls == []
+    # the scan is found by what it says, and its passages say they were read by OCR
+    from coi.search import lookup, search
+
+    hits = search(index, "sleutelgeld Rutte").hits
+    assert hits and hits[0].doc_id == "wob-amsterdam-2017-11-18-mail-wethouder-woningdelen-scan"
+    stored = lookup(index, hits[0].id)["passage"]
+    assert stored["ocr"] is True and stored["ocr_confidence"] > 80
