@@ -75,6 +75,17 @@ def test_without_tesseract_a_scan_is_indexed_with_what_it_has_and_reported_in_on
     assert ocr.INSTALL in str(err.value) and "\n" not in str(err.value)
 
 
+def test_a_thin_layer_on_a_picture_page_is_kept_unless_ocr_reads_clearly_more() -> None:
+    # the cover of the Belastingdienst's Jaarplan 2024: a photo with the title in the text layer
+    cover = ["Jaarplan", "2024", "Belastingdienst"]
+    assert not ocr.usable(cover, 1.0) and ocr.usable(cover, 0.0) and not ocr.garbage(cover)
+    title = ocr.OcrPage(tuple(ocr.OcrWord(t, 0, 1, 0, 1, 10, 90) for t in [*cover, "2023", "-"]), 90.0)
+    page = ocr.OcrPage(tuple(ocr.OcrWord("woord", 0, 1, 0, 1, 10, 90) for _ in range(40)), 90.0)
+    assert not ocr.reads_more(cover, title) and ocr.reads_more(cover, page)
+    cid = ["(cid:3)(cid:4)(cid:5)"] * 12
+    assert ocr.garbage(cid) and ocr.reads_more(cid, title)
+
+
 def test_redaction_codes_stay_markers() -> None:
     # what Tesseract makes of the codes printed in redaction boxes, put back in their one form
     for read, code in [("5.1.2e", "5.1.2e"), ("S.1.2e", "5.1.2e"), ("5.l.2i", "5.1.2i"), ("5,1.2.e", "5.1.2e"),

@@ -70,20 +70,34 @@ def available() -> str | None:
 
 
 def usable(texts: list[str], image_share: float) -> bool:
-    """Whether a page's text layer is text: not absent on a page that is a picture, not "(cid:N)" from fonts
-    without a character map, not one letter per word, not letters without vowels (a reversed or garbled layer)."""
-    chars = sum(len(t) for t in texts)
-    if len(texts) < 10:
-        return image_share < 0.3  # a near-empty page is a picture (a scan) or really near-empty
-    if sum(len(m) for t in texts for m in _CID.findall(t)) > 0.3 * chars:
+    """Whether a page's text layer is text: not absent or a few words on a page that is a picture (a scan),
+    and not garbage."""
+    if len(texts) < 10 and image_share >= 0.3:
         return False
+    return not garbage(texts)
+
+
+def garbage(texts: list[str]) -> bool:
+    """A text layer that is clearly not text: "(cid:N)" from fonts without a character map, one letter per word,
+    letters without vowels (a layer OCR'd from a page lying on its side, read backwards)."""
+    if len(texts) < 10:
+        return False  # too little to judge: a title, a page number
+    chars = sum(len(t) for t in texts)
+    if sum(len(m) for t in texts for m in _CID.findall(t)) > 0.3 * chars:
+        return True
     words = [t for t in texts if any(c.isalpha() for c in t)]
     if len(words) < 0.3 * len(texts):
-        return False
+        return True
     if statistics.mean(len(w) for w in words) < 2.2:  # "o n e  l e t t e r  a t  a  t i m e"
-        return False
+        return True
     long = [w for w in words if len(w) >= 4]
-    return not long or sum(bool(_VOWEL.search(w)) for w in long) >= 0.7 * len(long)
+    return bool(long) and sum(bool(_VOWEL.search(w)) for w in long) < 0.7 * len(long)
+
+
+def reads_more(texts: list[str], read: OcrPage) -> bool:
+    """Whether OCR read clearly more than a thin text layer that is not garbage (a cover with its title in the
+    layer and a photo: the layer is kept)."""
+    return garbage(texts) or len(read.words) > 2 * len(texts) + 5
 
 
 def image_share(page: Any) -> float:

@@ -117,20 +117,23 @@ def _read_by_ocr(path: Path, plumbed: list[Any], pages: list[list[_Word]],
             if not ocr.usable([w.text for w in words], ocr.image_share(page))]
     if not need:
         return {}, []
+    layers = {i: [w.text for w in pages[i]] for i in need}
     for i in need:
-        pages[i] = []  # an unusable layer ("(cid:3)(cid:4)", reversed garbage) is never indexed
+        if ocr.garbage(layers[i]):
+            pages[i] = []  # "(cid:3)(cid:4)", reversed garbage: never indexed
     why = ocr.available()
     if why:
         numbers = ", ".join(str(i + 1) for i in need)
         return {}, [f"{path}: page(s) {numbers} need OCR ({why}); install it: {ocr.INSTALL}"]
-    kept = Counter(round(w.size, 1) for words in pages for w in words for _ in w.text)
+    kept = Counter(round(w.size, 1) for i, words in enumerate(pages) if i not in need for w in words for _ in w.text)
     body = kept.most_common(1)[0][0] if kept else None
     confidence: dict[int, float] = {}
     for i in need:
         read = ocr.read_page(plumbed[i], cache)
-        pages[i] = [_Word(w.text, w.x0, w.x1, w.top, w.bottom, w.size, False)
-                    for w in ocr.fit_sizes(list(read.words), body)]
-        confidence[i + 1] = read.confidence
+        if ocr.reads_more(layers[i], read):
+            pages[i] = [_Word(w.text, w.x0, w.x1, w.top, w.bottom, w.size, False)
+                        for w in ocr.fit_sizes(list(read.words), body)]
+            confidence[i + 1] = read.confidence
     return confidence, []
 
 
