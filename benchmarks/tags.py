@@ -3,6 +3,7 @@
     python benchmarks/tags.py                    # tables
     python benchmarks/tags.py --errors           # every wrong or missed tag, with the passage's first words
     python benchmarks/tags.py --json             # the same numbers for a machine
+    python benchmarks/tags.py --unscored-countries filipijnen,mozambique   # keys the labellers could not use
 
 The labels in `benchmarks/data/tags_dev.jsonl` were made by reading each passage, without looking at coi's tags
 (see the README). Each record becomes a passage of a minimal Document (one per source file, its passages in file
@@ -161,14 +162,15 @@ def documents(records: Sequence[Record]) -> list[Document]:
     return docs
 
 
-def run(records: Sequence[Record]) -> list[Outcome]:
-    """Tag every record with coi's tagger and the shipped vocabulary."""
+def run(records: Sequence[Record], unscored: frozenset[str] = frozenset()) -> list[Outcome]:
+    """Tag every record with coi's tagger and the shipped vocabulary. Countries in `unscored` (keys added to the
+    vocabulary after the labels were made, which the labellers could not choose) are left out of the tags."""
     vocab = load_vocabulary()
     got: dict[str, Passage] = {}
     for doc in documents(records):
         for p in tag_document(doc, vocab).passages:
             got[p.id] = p
-    return [Outcome(r, frozenset(got[r.passage_id].topics), frozenset(got[r.passage_id].countries))
+    return [Outcome(r, frozenset(got[r.passage_id].topics), frozenset(got[r.passage_id].countries) - unscored)
             for r in records]
 
 
@@ -236,8 +238,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DATA, help="labelled passages (JSON lines)")
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     parser.add_argument("--errors", action="store_true", help="list every wrong or missed tag")
+    parser.add_argument("--unscored-countries", default="", metavar="KEY,KEY",
+                        help="country keys the labels could not use (added to the vocabulary after labelling)")
     args = parser.parse_args(argv)
-    outcomes = run(load(args.data))
+    outcomes = run(load(args.data), frozenset(k for k in args.unscored_countries.split(",") if k))
     if args.errors:
         print_errors(outcomes)
     elif args.json:

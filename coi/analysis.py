@@ -1,5 +1,10 @@
 """Dutch text analysis for the index: tokens, lower case, accents folded, stop words out, Snowball stems, and
-reversed long words so compounds are found by their parts ("leider oppositie" finds "oppositieleider")."""
+reversed long words so compounds are found by their parts ("leider oppositie" finds "oppositieleider").
+
+Beside each word's own stem the index holds, at the same position, the stem of its lemma ("situaties" ->
+"situatie", "vervolgd" -> "vervolgen" -> "vervolg" as "vervolging") and the stems of its compound parts
+("persvrijheid" -> "pers", "vrijheid"), from coi.lexicon. The own stem is always kept: the lemmatizer errs on
+some words ("gevangenen" -> "vangen"), and an extra form can only add matches, never lose one."""
 
 from __future__ import annotations
 
@@ -21,8 +26,10 @@ from whoosh.analysis import (
 )
 from whoosh.support.charset import accent_map
 
+from coi import lexicon
+
 # Bump when analysis changes: the index must then be rebuilt (`coi index --full` does it by itself).
-ANALYSIS_VERSION = "4"
+ANALYSIS_VERSION = "5"  # 5: lemma stems and compound parts beside each word's stem
 
 # Words with digits stay whole ("15c", "c7/5" is two); "LHBTIQ+" becomes "lhbtiq".
 TOKEN_PATTERN = r"\w+(?:[.,]\d+)*"
@@ -41,6 +48,49 @@ def stem_word(word: str) -> str:
 
 
 _STEMMER = Stemmer.Stemmer(_ALGORITHM)
+
+# The analysis by name and version, as the index records it: coi's own version of the analysis, the Snowball
+# algorithm (by name) and the lexicon's data (simplemma's version). An index built with another is rebuilt.
+ANALYZER_NAME = f"coi-dutch-{ANALYSIS_VERSION}+snowball-{_ALGORITHM}+simplemma-{lexicon.data_version()}"
+
+
+@lru_cache(maxsize=200_000)
+def base_form(word: str) -> str:
+    """The lemma of a folded word, taken one derivation further where Dutch does it regularly: a verb in -eren to
+    its noun in -atie when the lexicon has that noun ("gedeporteerd" -> "deporteren" -> "deportatie",
+    "gediscrimineerd" -> "discriminatie"), so that participle, verb and noun share a stem."""
+    base = lexicon.lemma(word)
+    if base.endswith("eren") and len(base) > 6:
+        noun = base[:-4] + "atie"
+        if lexicon.known(noun):
+            return noun
+    if base.endswith("je") and len(base) > 5:
+        # a diminutive to its noun, where the lexicon has that as a lemma: "huisje" -> "huis", "kindje" ->
+        # "kind", "vrouwtje" -> "vrouw", "boompje" -> "boom", "mannetje" -> "man"
+        for cut in (2, 3, 4, 5):
+            noun = base[:-cut]
+            # "mannetje": a doubled consonant before -etje ("man"); else no noun under four letters ("meisje")
+            doubled = cut == 5 and noun[-1] == base[-cut]
+            if (doubled or (cut < 5 and len(noun) >= 4)) and lexicon.lemma(noun) == noun and lexicon.known(noun):
+                return noun
+    return base
+
+
+@lru_cache(maxsize=200_000)
+def word_forms(word: str) -> tuple[str, ...]:
+    """The terms a folded, non-stop word is indexed as: its own stem first, then the stem of its base form and
+    the stems (own and base) of its compound parts, each once."""
+    own = stem_word(word)
+    out = [own]
+    if not word.isalpha():
+        return tuple(out)
+    for w in (word, *lexicon.split_compound(word)):
+        for form in (w, base_form(w)):
+            if len(form) >= 2 and form not in _STOPS:
+                term = stem_word(form)
+                if term not in out:
+                    out.append(term)
+    return tuple(out)
 
 
 class DutchStemFilter(Filter):
@@ -66,6 +116,22 @@ class DutchStemFilter(Filter):
         self.__init__()  # type: ignore[misc]
 
 
+class DutchFormsFilter(Filter):
+    """Each word's own stem, then its other forms (see `word_forms`) at the same position and offsets."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DutchFormsFilter)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            if t.stopped:
+                yield t
+                continue
+            for form in word_forms(t.text):
+                t.text = form
+                yield t
+
+
 class ReverseFilter(Filter):
     """Long tokens reversed, others dropped: the index of word endings. A query word then finds the compounds
     that end in it ("leider" -> "oppositieleider") by a prefix search on its reverse, without indexing every
@@ -86,36 +152,50 @@ _STOPS = frozenset(StopFilter(lang="nl").stops)
 
 
 _WORD = re.compile(TOKEN_PATTERN)
-_TERMS: dict[str, str] = {}  # a word as written -> its stem, or "" for a stop word
+_TERMS: dict[str, str] = {}  # a word as written -> its folded form, or "" for a stop word
 _TERMS_MAX = 1_000_000  # words remembered (a few tens of MB); then the memory starts again
-_last: tuple[str, list[str], int] = ("", [], 0)  # the last value analysed for indexing, its stems, first index
+# the last value analysed for indexing: its folded words, the position of the first one, their stems
+_last: tuple[str, list[str], int, list[str]] = ("", [], 0, [])
 
 
 def _term(word: str) -> str:
     folded = word.lower().translate(accent_map)
-    stem = "" if len(folded) < 2 or folded in _STOPS else stem_word(folded)
+    kept = "" if len(folded) < 2 or folded in _STOPS else folded
     if len(_TERMS) >= _TERMS_MAX:
         _TERMS.clear()
-    _TERMS[word] = stem
-    return stem
+    _TERMS[word] = kept
+    return kept
 
 
-def index_terms(value: str) -> tuple[list[str], int]:
-    """The stems of the words of `value` in order, stop words left out, and the position of the first one.
-
-    What DutchTokenizer yields when indexing (no offsets), computed once per value: the text field and its
-    word-endings field analyse the same passage text one after the other.
-    """
+def _index_words(value: str) -> tuple[list[str], int, list[str]]:
+    """The folded words of `value` in order with stop words left out, the position of the first, their stems;
+    computed once per value: the text field and its word-endings field analyse the same text one after the
+    other."""
     global _last
     last = _last  # one read: another thread may replace it
     if value == last[0]:
-        return last[1], last[2]
+        return last[1], last[2], last[3]
     terms = _TERMS
     raw = [terms[w] if w in terms else _term(w) for w in _WORD.findall(value)]
-    first = next((i for i, stem in enumerate(raw) if stem), 0)
-    stems = [stem for stem in raw if stem]
-    _last = (value, stems, first)
+    first = next((i for i, word in enumerate(raw) if word), 0)
+    words = [word for word in raw if word]
+    stems = [stem_word(word) for word in words]
+    _last = (value, words, first, stems)
+    return words, first, stems
+
+
+def index_terms(value: str) -> tuple[list[str], int]:
+    """The stems of the words of `value` in order, stop words left out, and the position of the first one."""
+    _, first, stems = _index_words(value)
     return stems, first
+
+
+def index_forms(value: str) -> tuple[list[tuple[str, ...]], int]:
+    """Per word of `value` (stop words left out) the terms it is indexed as (`word_forms`), and the position of
+    the first word."""
+    lexicon.preload()  # indexing looks up every distinct word: the whole lexicon in memory pays off
+    words, first, _ = _index_words(value)
+    return [word_forms(word) for word in words], first
 
 
 class DutchTokenizer(Tokenizer):
@@ -149,9 +229,20 @@ class DutchTokenizer(Tokenizer):
             yield t
             return
         if removestops and not chars and not keeporiginal:
-            stems, first = index_terms(value)
             t.boost, t.stopped = 1.0, False
-            at = start_pos + first
+            at = start_pos
+            if mode == "index":  # the index holds every form of a word at its position
+                forms, first = index_forms(value)
+                at += first
+                for terms in forms:
+                    for t.text in terms:
+                        if positions:
+                            t.pos = at
+                        yield t
+                    at += 1
+                return
+            stems, first = index_terms(value)
+            at += first
             for t.text in stems:
                 if positions:
                     t.pos = at
@@ -213,6 +304,12 @@ def reference_analyzer() -> Analyzer:
     """The filter chain that DutchTokenizer does in one pass (kept to test that they agree)."""
     return (RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
             | StopFilter(lang="nl", minsize=2) | DutchStemFilter())
+
+
+def reference_index_analyzer() -> Analyzer:
+    """The filter chain that DutchTokenizer does in one pass when indexing: every form of each word."""
+    return (RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
+            | StopFilter(lang="nl", minsize=2) | DutchFormsFilter())
 
 
 def dutch_analyzer() -> Analyzer:

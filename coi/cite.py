@@ -20,7 +20,11 @@ FORMATS = ("text", "markdown", "csl-json", "bibtex", "ris")
 STYLES = ("full", "short")
 QUOTE_LIMIT = 700  # characters of passage text in a quote before it is trimmed with "[…]"
 KIND_WORDS = {"beslisnota": "Beslisnota", "kamerbrief": "Kamerbrief", "kamervragen": "Kamervragen",
-              "document": "Document"}
+              "motie": "Motie", "amendement": "Amendement", "voorstel-van-wet": "Voorstel van wet",
+              "memorie-van-toelichting": "Memorie van toelichting",
+              "nota-naar-aanleiding-van-het-verslag": "Nota naar aanleiding van het verslag", "verslag": "Verslag",
+              "koninklijke-boodschap": "Koninklijke boodschap", "kamerstuk": "Kamerstuk",
+              "handelingen": "Handelingen", "document": "Document"}
 PARLIAMENT = "Tweede Kamer der Staten-Generaal"
 
 
@@ -135,15 +139,28 @@ def build(doc: dict[str, Any], passage: dict[str, Any], footnotes: Iterable[dict
         return Citation(kind="aanhangsel", short=short, full=f"{head}, {short}.", authors=authors,
                         number=ids["aanhangselnummer"], collection=collection, **common)
 
+    if doc["doc_type"] == "handelingen" and ids.get("vergadernummer") and vj:
+        # Handelingen II 2023/24, nr. 40, item 6, bijdrage 3
+        collection = f"Handelingen II {short_vergaderjaar(vj)}"
+        number = f"nr. {ids['vergadernummer']}" + (f", item {ids['itemnummer']}" if ids.get("itemnummer") else "")
+        short = f"{collection}, {number}, {locator}"
+        title = doc.get("title")
+        full = (f"{title}, " if title else "") + f"{format_date(date)}, {short}."
+        return Citation(kind="handelingen", short=short, full=full, authors=(PARLIAMENT,), number=number,
+                        collection=collection, **common)
+
     if ids.get("dossiernummer") and ids.get("ondernummer"):
         collection = f"Kamerstukken II {short_vergaderjaar(vj)}" if vj else "Kamerstukken II"
         number = f"{ids['dossiernummer']}, nr. {ids['ondernummer']}"
         short = f"{collection}, {number}, {locator}"
         offices = [p["office"] for p in _people(doc, "ondertekenaar") if p.get("office")] or (
             [doc["source"]] if doc.get("source") else [])
-        head = "Brief" + (" van de " + " en de ".join(offices) if offices else "")
-        full = f"{head}, {format_date(date)}, {short}."
-        return Citation(kind="kamerstuk", short=short, full=full, authors=tuple(offices), number=number,
+        indieners = [p["name"] for p in _people(doc, "indiener") if p.get("name")]
+        head, authors = _kamerstuk_head(doc["doc_type"], offices, indieners)
+        when = (doc.get("dates") or {}).get("voorgesteld")
+        dated = f"voorgesteld {format_date(_date(when))}" if when else format_date(date)
+        full = f"{head}, {dated}, {short}."
+        return Citation(kind="kamerstuk", short=short, full=full, authors=authors, number=number,
                         collection=collection, **common)
 
     kind = KIND_WORDS.get(doc["doc_type"], "Document")
@@ -157,6 +174,18 @@ def build(doc: dict[str, Any], passage: dict[str, Any], footnotes: Iterable[dict
     full = ", ".join([named] + ([by.strip()] if by.strip() else []) + tail) + "."
     return Citation(kind="document", short=short, full=full,
                     authors=(doc["source"],) if doc.get("source") else (), number=ref, collection=None, **common)
+
+
+def _kamerstuk_head(doc_type: str, offices: list[str], indieners: list[str]) -> tuple[str, tuple[str, ...]]:
+    """ "Brief van de Minister van …", "Motie van de leden Inge van Dijk en Grinwis", "Memorie van toelichting",
+    and the authors a citation manager should list."""
+    if doc_type in ("motie", "amendement") and indieners:
+        listed = indieners[0] if len(indieners) == 1 else ", ".join(indieners[:-1]) + " en " + indieners[-1]
+        who = f"het lid {listed}" if len(indieners) == 1 else f"de leden {listed}"
+        return f"{KIND_WORDS[doc_type]} van {who}", tuple(indieners)
+    if doc_type in ("kamerbrief", "kamervragen", "document", "beslisnota") or doc_type not in KIND_WORDS:
+        return "Brief" + (" van de " + " en de ".join(offices) if offices else ""), tuple(offices)
+    return KIND_WORDS[doc_type], tuple(offices or indieners)
 
 
 def citation_text(doc: dict[str, Any], passage: dict[str, Any]) -> str:

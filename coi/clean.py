@@ -14,23 +14,29 @@ from coi.dates import normalise_vergaderjaar, parse_date
 from coi.lines import MARK_RE, Line
 
 _LONE_NUMBER = re.compile(r"^\d{1,3}$|^-\s?\d{1,3}\s?-$")  # a page number (not in the header)
-# Lines that are furniture wherever they are; a named group keeps a value as metadata.
-_FURNITURE = [
-    re.compile(r"^Tweede Kamer,? vergaderjaar (?P<vergaderjaar>\d{4}\s*[–-]\s*\d{4}),? Aanhangsel( \d+)?$", re.I),
-    re.compile(r"^’?'?s-Gravenhage \d{4}\s+Tweede Kamer.*$", re.I),
-    re.compile(r"^a?h[ -]tk[ -](?P<ah_jaar>\d{8})[ -](?P<ah_nr>\d+)$", re.I),
-    re.compile(r"^kst[ -]\d+[ -]?\S*$", re.I),
-    re.compile(r"^ISSN\s*\d{4}\s*-\s*\d{3}[\dX]$", re.I),
-    re.compile(r"^Pagina \d+ van \d+$", re.I),
-    _LONE_NUMBER,
-    re.compile(r"^Postbus \d+$", re.I),
-    re.compile(r"^>?\s*Retouradres\b.*$", re.I),  # the sender's address above the addressee
-    re.compile(r"^\d{4}\s?[A-Z]{2}\s+[A-Z'’][\w'’ -]+$"),  # postcode and town
-    re.compile(r"^[A-Z][a-z]+(straat|markt|plein|laan|weg|gracht|kade|hof|park)\s+\d+[a-z]?$"),
-    re.compile(r"^(https?://)?www\.rijksoverheid\.nl(/[a-z]+)?$", re.I),  # a letterhead's site, not a cited page
-    re.compile(r"^(T|F)\s*\+?\d[\d -]*$"),  # phone and fax in a letterhead
-    re.compile(r"^(\d{1,2}\.\d\.\d{1,2}\s?[a-z]?[\s,]*)+$"),  # Woo redaction codes on a line of their own
+# Lines that are furniture wherever they are, by the rule that names them; a named group keeps a value as
+# metadata. The rule names are reported by the coverage check (coi.coverage).
+_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("running footer", re.compile(
+        r"^Tweede Kamer,? vergaderjaar (?P<vergaderjaar>\d{4}\s*[–-]\s*\d{4}),? Aanhangsel( \d+)?$", re.I)),
+    ("running footer", re.compile(r"^’?'?s-Gravenhage \d{4}\s+Tweede Kamer.*$", re.I)),
+    ("identifier line", re.compile(r"^a?h[ -]tk[ -](?P<ah_jaar>\d{8})[ -](?P<ah_nr>\d+)$", re.I)),
+    ("identifier line", re.compile(r"^kst[ -]\d+[ -]?\S*$", re.I)),
+    ("identifier line", re.compile(r"^ISSN\s*\d{4}\s*-\s*\d{3}[\dX]$", re.I)),
+    ("page number", re.compile(r"^Pagina \d+ van \d+$", re.I)),
+    ("page number", _LONE_NUMBER),
+    ("letterhead address", re.compile(r"^Postbus \d+$", re.I)),
+    ("letterhead address", re.compile(r"^>?\s*Retouradres\b.*$", re.I)),  # the sender's address above the addressee
+    ("letterhead address", re.compile(r"^\d{4}\s?[A-Z]{2}\s+[A-Z'’][\w'’ -]+$")),  # postcode and town
+    ("letterhead address", re.compile(r"^[A-Z][a-z]+(straat|markt|plein|laan|weg|gracht|kade|hof|park)\s+\d+[a-z]?$")),
+    # a letterhead's site, not a cited page
+    ("letterhead address", re.compile(r"^(https?://)?www\.rijksoverheid\.nl(/[a-z]+)?$", re.I)),
+    ("letterhead address", re.compile(r"^(T|F)\s*\+?\d[\d -]*$")),  # phone and fax in a letterhead
+    # Woo redaction codes on a line of their own
+    # ("5.1.2e", "5.1.2 i", "10.2.e"): the letter is what tells a code from a section number ("4.2.1")
+    ("redaction code", re.compile(r"^(\d{1,2}\.\d(?:\.\d{1,2})?\.?\s?[a-z]\b[\s,]*)+$")),
 ]
+_FURNITURE = [rx for _, rx in _RULES]
 
 # Side-column labels, and what their value looks like; the value becomes metadata.
 _DATE_VALUE = "date"
@@ -65,6 +71,7 @@ class Cleaned:
     lines: list[Line]
     fields: dict[str, str] = field(default_factory=dict)
     letterhead: list[str] = field(default_factory=list)  # repeated side-column lines, first occurrence order
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (rule, line text) of every line dropped
 
 
 def _norm(text: str) -> str:
@@ -74,32 +81,38 @@ def _norm(text: str) -> str:
 def remove_furniture(lines: list[Line]) -> Cleaned:
     """Drop running headers, footers, page numbers, letterhead and side-column fields; keep their values."""
     fields: dict[str, str] = {}
-    drop = [False] * len(lines)
+    drop: list[str | None] = [None] * len(lines)  # the rule that dropped each line
     seen = 0
     for i, line in enumerate(lines):
         seen += bool(line.text)
-        for rx in _FURNITURE:
+        for rule, rx in _RULES:
             if rx is _LONE_NUMBER and seen <= 12:
                 continue
             m = rx.match(line.text)
             if m:
-                drop[i] = True
+                drop[i] = rule
                 for key, value in m.groupdict().items():
                     if value:
                         fields.setdefault(key, value)
                 break
     _labelled_fields(lines, drop, fields)
+    _running_lines(lines, drop)
     letterhead = _repeated_blocks(lines, drop)
+    # what runs on every page is letterhead too: the directorate beside the text names the issuing body
+    running = [line.text for line, d in zip(lines, drop, strict=True) if d == "running header or footer"]
+    letterhead = list(dict.fromkeys(running + letterhead))
     for i, line in enumerate(lines):  # what the layout put in a side column never reaches the body
         if line.zone == "sidebar" and not drop[i]:
-            drop[i] = True
+            drop[i] = "side column"
             if line.text not in letterhead:
                 letterhead.append(line.text)
     # A page start must survive on the first kept line of the page.
     out: list[Line] = []
     pending_start = False
+    removed: list[tuple[str, str]] = []
     for line, d in zip(lines, drop, strict=True):
         if d:
+            removed.append((d, line.text))
             pending_start = pending_start or line.page_start
             continue
         if pending_start and line.text:
@@ -108,7 +121,7 @@ def remove_furniture(lines: list[Line]) -> Cleaned:
         out.append(line)
     if "vergaderjaar" in fields:
         fields["vergaderjaar"] = normalise_vergaderjaar(fields["vergaderjaar"]) or fields["vergaderjaar"]
-    return Cleaned(out, fields, letterhead)
+    return Cleaned(out, fields, letterhead, removed)
 
 
 def _next_nonblank(lines: list[Line], i: int, limit: int = 3) -> int | None:
@@ -128,18 +141,18 @@ def _shape_ok(shape: object, value: str) -> bool:
 _INLINE = re.compile(r"^(datum|ons kenmerk|onze referentie|kenmerk|uw kenmerk|referentie):?\s+(\S.{0,40})$", re.I)
 
 
-def _labelled_fields(lines: list[Line], drop: list[bool], fields: dict[str, str]) -> None:
+def _labelled_fields(lines: list[Line], drop: list[str | None], fields: dict[str, str]) -> None:
     for i, line in enumerate(lines):
         inline = _INLINE.match(line.text.strip())
         if inline:  # "Datum 22 december 2022" in a letter's head
             key, shape = LABELS[inline.group(1).lower()]
             if _shape_ok(shape, inline.group(2)):
-                drop[i] = True
+                drop[i] = "labelled field"
                 fields.setdefault(key, inline.group(2).strip())
             continue
         label = _norm(line.text).rstrip(":")
         if label in BARE_LABELS:
-            drop[i] = True
+            drop[i] = "field label"
             continue
         if label not in LABELS:
             continue
@@ -149,14 +162,43 @@ def _labelled_fields(lines: list[Line], drop: list[bool], fields: dict[str, str]
             continue
         value = lines[j].text.strip()
         if _shape_ok(shape, value):
-            drop[i] = drop[j] = True
+            drop[i] = drop[j] = "labelled field"
             fields.setdefault(key, value)
 
 
-def _repeated_blocks(lines: list[Line], drop: list[bool]) -> list[str]:
+def _running_lines(lines: list[Line], drop: list[str | None], edge: int = 3) -> None:
+    """A line that stands among the first or last lines of most pages, its numbers aside ("Openbare versie 8",
+    "Pagina 3", "kst-35538-4 ISSN …"), is a running header or footer, wherever the layout put it."""
+    pages: dict[int, list[int]] = {}
+    for i, line in enumerate(lines):
+        if line.text.strip() and not drop[i]:
+            pages.setdefault(line.page, []).append(i)
+    if len(pages) < 3:
+        return
+    seen: dict[str, set[int]] = {}
+    for page, idx in pages.items():
+        for i in idx[:edge] + idx[-edge:]:
+            text = lines[i].text.strip()
+            # a footnote ("3 Kamerstukken II …") and a label ("Vraag 2") recur with other numbers too
+            if len(text) <= 60 and re.search(r"[^\W\d_]{3}", text) and not re.match(
+                    r"^(vraag|antwoord)\b|^\d{1,3}\s+\S", text, re.I):
+                seen.setdefault(re.sub(r"\d+", "#", _norm(text)), set()).add(page)
+    running = {key for key, on in seen.items() if len(on) >= max(3, len(pages) // 3)}
+    for idx in pages.values():
+        for i in idx[:edge] + idx[-edge:]:
+            if re.sub(r"\d+", "#", _norm(lines[i].text)) in running:
+                drop[i] = "running header or footer"
+
+
+def _repeated_blocks(lines: list[Line], drop: list[str | None]) -> list[str]:
     """Short lines that recur together (a side column or letterhead printed on every page) are furniture."""
     counts = Counter(_norm(line.text) for line in lines if line.text and len(line.text) <= 60)
     repeated = {t for t, c in counts.items() if c >= 2 and not re.match(r"^(vraag|antwoord)\b", t)}
+    if len({line.page for line in lines}) > 1:
+        # Where pages are known, letterhead recurs once per page. A line twice on one page is text that
+        # repeats (the subject and greeting of each e-mail in a thread, a redaction code), not furniture.
+        per_page = Counter((_norm(line.text), line.page) for line in lines if _norm(line.text) in repeated)
+        repeated -= {t for (t, _), c in per_page.items() if c > 1}
     letterhead: list[str] = []
     idx = [i for i, line in enumerate(lines) if line.text and not drop[i]]
     for k, i in enumerate(idx):
@@ -166,7 +208,7 @@ def _repeated_blocks(lines: list[Line], drop: list[bool]) -> list[str]:
         neighbours += [idx[k + 1]] if k + 1 < len(idx) else []
         if any(_norm(lines[j].text) in repeated and _norm(lines[j].text) != _norm(lines[i].text)
                for j in neighbours):
-            drop[i] = True
+            drop[i] = "repeated letterhead"
             if lines[i].text not in letterhead:
                 letterhead.append(lines[i].text)
     return letterhead
@@ -202,16 +244,20 @@ def join_lines(texts: list[str]) -> str:
             out = line
             continue
         tail = visible(out)
-        if tail.endswith("-") and len(tail) > 1 and tail[-2].isalpha():
+        if tail.endswith("-") and len(tail) > 1 and tail[-2].isalnum():
             first = line.split()[0]
             left = re.search(r"([\wÀ-ÿ]+)-$", tail)
             left_word = left.group(1) if left else ""
-            if first.lower() in _ELLIPSIS_WORDS or re.search(r"[\wÀ-ÿ]-[\wÀ-ÿ]+-$", tail):
-                out += " " + line
-            elif line[:1].islower() and not left_word.isupper() and left_word.lower() not in _KEEP_HYPHEN:
+            # a word that already has a hyphen ("ENTSO-E-", "Willem-III-", "fase-2-") or ends in capitals
+            # ("ReFuelEU-") keeps the one at the line end too
+            compound = (re.search(r"[\wÀ-ÿ]-[\wÀ-ÿ]+-$", tail) or re.search(r"[A-Z]{2}$", left_word)
+                        or not re.search(r"[^\W\d_]", left_word) or len(left_word) == 1)  # "e-" + "mail"
+            if first.lower() in _ELLIPSIS_WORDS:
+                out += " " + line  # "vlucht-" + "en vestigingsalternatief"
+            elif line[:1].islower() and not compound and left_word.lower() not in _KEEP_HYPHEN:
                 out = out[:-1] + line  # "mishande-" + "ling"
             else:
-                out += line  # "Nagorno-" + "Karabach", "EU-" + "lidstaten"
+                out += line  # "Nagorno-" + "Karabach", "EU-" + "lidstaten", "ENTSO-E-" + "verband"
         else:
             out += " " + line
     return re.sub(r"[ \t]+", " ", out).strip()

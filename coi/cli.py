@@ -191,15 +191,22 @@ def format_listing(doc: Document) -> str:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the Document as JSON (one per file).")
 @click.option("--summary", is_flag=True, help="One line per document instead of the listing.")
-def parse_cmd(files: tuple[Path, ...], as_json: bool, summary: bool) -> None:
+@click.option("--check", is_flag=True,
+              help="Self-check instead: word coverage, furniture removed, passages, footnotes, warnings.")
+def parse_cmd(files: tuple[Path, ...], as_json: bool, summary: bool, check: bool) -> None:
     """Parse documents and print their metadata and passages; indexes nothing.
 
     Example: coi parse corpus/kamerbrief-nagorno-karabach-2023.txt --json
+
+    Example: coi parse --check corpus/*.txt
     """
     from coi.parse import parse_file
     from coi.tag import USER_VOCABULARY, load_vocabulary, tag_document
 
     _must_exist(files)
+    if check:
+        _check_files(files, as_json)
+        return
     failed: list[str] = []
     for path in files:
         try:
@@ -220,6 +227,30 @@ def parse_cmd(files: tuple[Path, ...], as_json: bool, summary: bool) -> None:
                        f"{plural(len(doc.references), 'reference')}")
         else:
             click.echo(format_listing(doc))
+    if failed:
+        sys.exit(1)
+
+
+def _check_files(files: tuple[Path, ...], as_json: bool) -> None:
+    from coi.coverage import check_record, format_check
+    from coi.parse import parse_file
+
+    records: list[dict[str, Any]] = []
+    failed = False
+    for path in files:
+        try:
+            doc = parse_file(path)
+        except CoiError as exc:
+            failed = True
+            records.append({"path": str(path), "error": str(exc)})
+            if not as_json:
+                click.echo(f"{path}: failed: {exc}")
+            continue
+        records.append(check_record(doc))
+        if not as_json:
+            click.echo(format_check(doc))
+    if as_json:
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
     if failed:
         sys.exit(1)
 
@@ -321,6 +352,8 @@ def _filter_options(f: Any) -> Any:
 @click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Hits per page.")
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--exact", is_flag=True,
+              help="Every word as typed: no other word forms, compound parts or synonyms, no closest matches.")
 @click.option("--cite", "cite_format", type=click.Choice(["text", "markdown", "csl-json", "bibtex", "ris"]),
               help="Export the citations of all hits (of the page, with --page) in this format.")
 @click.option("--style", type=click.Choice(["full", "short"]), default="full", show_default=True,
@@ -333,25 +366,32 @@ def search_cmd(ctx: click.Context, query: str, types: tuple[str, ...], not_type:
                topics: tuple[str, ...], not_topic: tuple[str, ...], countrys: tuple[str, ...],
                not_country: tuple[str, ...], sources: tuple[str, ...], not_source: tuple[str, ...],
                date_from: str | None, date_to: str | None, sort: str, limit: int, page: int, as_json: bool,
-               cite_format: str | None, style: str, quote: bool, output: Path | None) -> None:
-    """Search passages. Words are ANDed; also OR, NOT, "phrases", "phrase"~N, prefix*, field:value
-    (fields: text, heading, title, notes, type, topic, country, source, year).
+               exact: bool, cite_format: str | None, style: str, quote: bool, output: Path | None) -> None:
+    """Search passages. Plain words: passages with all of them (in any form: plurals, participles, compounds
+    written apart or together, synonyms) first, then the closest ones, labelled with the words they miss;
+    question words need not match. OR, NOT, "phrases", "phrase"~N, prefix*, field:value (fields: text,
+    heading, notes, type, topic, country, source, year) and --exact keep their strict meaning.
 
     Example: coi search 'LHBTIQ bescherming autoriteiten' --country Azerbeidzjan --from 2021
     """
+    from coi.query import USER_SYNONYMS, load_synonyms
     from coi.search import Filters, parse_date_bound, search
 
     if output is not None and not cite_format:
         raise CoiUsageError("-o/--output writes a citation export: give --cite FORMAT with it")
     if output is not None and not output.parent.is_dir():
         raise CoiUsageError(f"-o {output}: the folder {output.parent} does not exist")
+    synonyms = load_synonyms(Path("corpus") / USER_SYNONYMS)
     if topics or not_topic or countrys or not_country:
-        from coi.tag import corpus_vocabulary, resolve
+        from coi.query import check_values, vocabulary_aliases
+        from coi.tag import corpus_vocabulary
 
         vocab = corpus_vocabulary([Path("corpus")])
-        topics, not_topic = (tuple(resolve(v, vocab, ("topics",)) for v in vs) for vs in (topics, not_topic))
-        countrys, not_country = (tuple(resolve(v, vocab, ("countries", "regions")) for v in vs)
-                                 for vs in (countrys, not_country))
+        names = vocabulary_aliases(vocab, ("topics",), synonyms)
+        topics, not_topic = (check_values(o, vs, names) for o, vs in (("--topic", topics), ("--not-topic", not_topic)))
+        names = vocabulary_aliases(vocab, ("countries", "regions"), synonyms)
+        countrys, not_country = (check_values(o, vs, names)
+                                 for o, vs in (("--country", countrys), ("--not-country", not_country)))
     filters = Filters(
         types=types, topics=topics, countries=countrys, sources=sources, not_types=not_type,
         not_topics=not_topic, not_countries=not_country, not_sources=not_source,
@@ -364,7 +404,7 @@ def search_cmd(ctx: click.Context, query: str, types: tuple[str, ...], not_type:
 
         paged = ctx.get_parameter_source("page") == click.core.ParameterSource.COMMANDLINE
         result = search(_index_dir(), query, filters, sort=sort, limit=limit if paged else EXPORT_LIMIT,
-                        page=page if paged else 1)
+                        page=page if paged else 1, exact=exact, synonyms=synonyms)
         text = render(citations(_index_dir(), [h.id for h in result.hits]), cite_format, style, quote)
         if output:
             output.write_text(text + "\n", encoding="utf-8")
@@ -372,7 +412,8 @@ def search_cmd(ctx: click.Context, query: str, types: tuple[str, ...], not_type:
         else:
             click.echo(text)
         return
-    result = search(_index_dir(), query, filters, sort=sort, limit=limit, page=page)
+    result = search(_index_dir(), query, filters, sort=sort, limit=limit, page=page, exact=exact,
+                    synonyms=synonyms)
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
@@ -391,6 +432,13 @@ def format_result(result: Any, bold: bool) -> str:
     first = (result.page - 1) * result.limit + 1
     shown = f"{first}-{first + len(result.hits) - 1} of " if result.hits else ""
     out = [f"{shown}{result.total} passages for {result.query!r}"]
+    if result.partial_only:
+        out.append("No passage holds all words of the query; the closest ones:")
+    elif any(h.match == "partial" for h in result.hits):
+        last = first + len(result.hits) - 1
+        out[0] = f"{first}-{last}: {result.total} passages hold all words of {result.query!r}, then the closest"
+    if result.suggestions:
+        out.append("Did you mean: " + ", ".join(result.suggestions) + "?")
     for name in ("doc_type", "topic", "country", "year", "source"):
         counts = result.facets.get(name) or {}
         if counts:
@@ -398,6 +446,9 @@ def format_result(result: Any, bold: bool) -> str:
     for rank, hit in enumerate(result.hits, first):
         out.append("")
         out.append(f"{rank:>3}. {hit.locator} — {hit.title or hit.doc_id} ({hit.date or 'z.d.'})")
+        if hit.match == "partial":
+            held = hit.words - len(hit.missing)
+            out.append(f"     matches {held} of {hit.words} words; missing: {', '.join(hit.missing)}")
         out.append("     " + _marked(hit.snippet, bold).replace("\n", " "))
         tags = ", ".join(hit.topics + hit.countries)
         if tags:

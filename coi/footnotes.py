@@ -46,19 +46,22 @@ def split_footnotes(lines: list[Line]) -> tuple[list[Line], list[RawFootnote]]:
     body_since = ""  # body text since the last footnote block, to look for a marker
     for i, line in enumerate(lines):
         text = line.text
-        if line.zone == "footnote":  # the layout already knows
+        if line.zone == "footnote":  # the layout put it in the footnote zone (small type at the page bottom)
             m = _FN_START.match(text)
             if m and expected <= int(m.group(1)) <= expected + 3:
                 notes.append(RawFootnote(int(m.group(1)), [m.group(2)], line.page))
                 expected = int(m.group(1)) + 1
-            elif notes:
+                continue
+            if notes and notes[-1].page == line.page:
                 notes[-1].lines.append(text)
-            continue
-        if in_zone and (line.page_start or _STRUCTURE.match(text)):
+                continue
+            # small type that starts no footnote on its page (an annex set small, a table) is body text
+            line = Line(text, line.page, line.page_start, line.heading)
+        if in_zone and (line.page_start or _STRUCTURE.match(text) or _body_resumes(lines, i, notes[-1], expected)):
             in_zone = False
             body_since = ""
         m = _FN_START.match(text)
-        if m:
+        if m and not _not_a_note(m.group(2)):
             n = int(m.group(1))
             after_blank = i == 0 or not lines[i - 1].text or line.page_start
             if in_zone and expected <= n <= expected + 2:
@@ -80,6 +83,31 @@ def split_footnotes(lines: list[Line]) -> tuple[list[Line], list[RawFootnote]]:
         body.append(line)
         body_since += " " + text
     return body, notes
+
+
+def _not_a_note(rest: str) -> bool:
+    """What follows the number reads as body text or a table row, not as a footnote: a footnote starts with a
+    capital, a quote, a URL or a reference, never with a lower-case word ("3 personen werden …") or an id
+    ("2 846489 klacht x x", a row of an inventory table)."""
+    if re.match(r"^(https?://|www\.)", rest):
+        return False
+    return rest[:1].islower() or re.match(r"^\d{5,}\b", rest) is not None
+
+
+def _body_resumes(lines: list[Line], i: int, note: RawFootnote, expected: int) -> bool:
+    """In text without a page layout, a footnote block ends at a blank line after which the next footnote
+    number does not follow and the footnote does not go on (a URL piece, a lower-case continuation, a
+    sentence left open): body text resumes there."""
+    if i == 0 or lines[i - 1].text.strip() or not lines[i].text.strip():
+        return False
+    text = lines[i].text.strip()
+    m = _FN_START.match(text)
+    if m and int(m.group(1)) == expected:
+        return False
+    last = next((t.strip() for t in reversed(note.lines) if t.strip()), "")
+    first = text.split()[0]
+    goes_on = text[:1].islower() or bool(_URL_PIECE.match(first)) and ("/" in first or "." in first[:-1])
+    return bool(last) and last[-1] in ".?!»”)" and not goes_on
 
 
 _SYMBOL_MARKS = "!#°®*†‡§"
@@ -120,12 +148,21 @@ def join_footnote_lines(lines: list[str]) -> str:
         last = out.split()[-1] if out.split() else ""
         first = line.split()[0]
         scheme_only = re.search(r"(https?://|www\.)$", last) is not None
-        if (scheme_only or _in_url(last) and _CONTINUES.search(last)) and _URL_PIECE.match(first) and not (
-                _looks_like_word(first)):
+        if (scheme_only or _in_url(last) and (_CONTINUES.search(last) or _url_goes_on(last, first))) and (
+                _URL_PIECE.match(first) or first.startswith(("%", "-"))) and not _looks_like_word(first):
             out += line
         else:
             out = join_lines([out, line])
     return re.sub(r"\s+", " ", out).strip()
+
+
+def _url_goes_on(last: str, first: str) -> bool:
+    """A URL cut inside a word or an escape ("…/kamer" + "brief-over-…", "…Syri" + "%C3%AB%20juni…"): the URL
+    does not end a sentence, and the next line starts with what only a URL holds (%, /, -, _, =, a dot inside)."""
+    if last[-1] in _URL_TAIL or last.endswith(")"):
+        return False
+    # one hyphen is a word of the text ("en-route"), two or more a URL's slug ("brief-over-de-situatie")
+    return first.startswith(("%", "-")) or re.search(r"[/%_=&]|\.\w|-\w*-", first) is not None
 
 
 def _in_url(token: str) -> bool:

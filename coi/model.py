@@ -14,6 +14,16 @@ class DocType(StrEnum):
     BESLISNOTA = "beslisnota"
     KAMERVRAGEN = "kamervragen"
     KAMERBRIEF = "kamerbrief"
+    # the other Kamerstukken, each with its dossier- and ondernummer (kst-DOSSIER-NR)
+    MOTIE = "motie"
+    AMENDEMENT = "amendement"
+    VOORSTEL_VAN_WET = "voorstel-van-wet"
+    MEMORIE_VAN_TOELICHTING = "memorie-van-toelichting"
+    NOTA_NAAR_AANLEIDING_VAN_HET_VERSLAG = "nota-naar-aanleiding-van-het-verslag"
+    VERSLAG = "verslag"
+    KONINKLIJKE_BOODSCHAP = "koninklijke-boodschap"
+    KAMERSTUK = "kamerstuk"  # a Kamerstuk of another kind: advies Raad van State, nota van wijziging, lijst van vragen
+    HANDELINGEN = "handelingen"  # the record of a plenary debate
     DOCUMENT = "document"  # none of the genres: paragraphs only
 
 
@@ -31,7 +41,7 @@ class Person:
     """Somebody named in the document: a questioner, the answering office-holder, a signatory."""
 
     name: str
-    role: str  # "vragensteller" | "beantwoorder" | "ondertekenaar" | "geadresseerde"
+    role: str  # "vragensteller" | "beantwoorder" | "ondertekenaar" | "geadresseerde" | "indiener" | "spreker"
     party: str | None = None
     office: str | None = None
 
@@ -78,6 +88,33 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """How the words of the extracted text were accounted for by one parse (see coi.coverage)."""
+
+    words: int = 0  # words of the extracted text, furniture included
+    furniture: tuple[tuple[str, int], ...] = ()  # (rule, words it removed)
+    passages: int = 0  # body words found in passages
+    footnotes: int = 0  # ... in footnotes
+    metadata: int = 0  # ... in metadata (title, people, identifiers, the header that holds them)
+    lost: int = 0  # body words found nowhere
+    longest_lost_run: int = 0  # the longest run of consecutive body words found nowhere
+    lost_sample: str = ""  # the start of that run, to find it in the document
+    largest_passage: int = 0  # characters
+    largest_anchor: str = ""
+    single_letters: int = 0  # body words of one letter: many of them mean letter-spaced or garbled text (OCR)
+
+    @property
+    def body_words(self) -> int:
+        """Words left once furniture is removed: what passages, footnotes and metadata must hold."""
+        return self.words - sum(n for _, n in self.furniture)
+
+    @property
+    def ratio(self) -> float:
+        """Share of body words accounted for (1.0 for an empty body)."""
+        return 1.0 - self.lost / self.body_words if self.body_words else 1.0
+
+
+@dataclass(frozen=True)
 class Document:
     """One parsed document with its metadata, passages and footnotes."""
 
@@ -97,6 +134,7 @@ class Document:
     footnotes: tuple[Footnote, ...] = ()
     references: tuple[Reference, ...] = ()
     warnings: tuple[str, ...] = ()  # said to the user on stderr; not part of the JSON contract
+    coverage: Coverage | None = None  # set by a parse, not stored in the index (see coi.coverage)
 
     def footnote(self, n: int) -> Footnote | None:
         """The footnote numbered n, if the document has it."""

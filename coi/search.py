@@ -1,40 +1,43 @@
-"""The search stage: the query language users know from ecoi.net, filters, facet counts over every match, and
-highlighted snippets."""
+"""The search stage: filters, facet counts over every match, all-words hits then the closest partial ones, and
+highlighted snippets. The query language and its Dutch expansion are coi.query's."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import heapq
 import itertools
 import json
-import os
 import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import and_
 from pathlib import Path
 from typing import Any
 
 from whoosh import highlight
 from whoosh import query as Q
-from whoosh.qparser import FieldAliasPlugin, MultifieldParser
 from whoosh.sorting import FieldFacet, ScoreFacet
 
 from coi import store
-from coi.analysis import MIN_PART, fold, stem_word
+from coi.analysis import fold, word_forms
 from coi.engine import evaluate
-from coi.engine.evaluate import members, to_mask
-from coi.engine.readers import ColumnLookup, column_values, matched_tokens
+from coi.engine.evaluate import mask_bytes, members, to_mask
+from coi.engine.readers import ColumnLookup, column_values, merge_matched
 from coi.errors import CoiError, UsageError
+from coi.query import (  # noqa: F401  (parse_query, parse_date_bound, check_query: the API callers know)
+    QUERY_FIELDS,
+    TEXT_FIELDS,
+    Plan,
+    Synonyms,
+    check_query,
+    check_values,
+    parse_date_bound,
+    parse_query,
+    plan_query,
+)
 
-# A document's title is not a passage's text: searched by default it would make every passage of a document
-# match its words; filters (--type, --source, dates) narrow by document instead.
-TEXT_FIELDS = ["text", "heading", "notes"]
-# field:value names a user may type, and the index field they mean
-QUERY_FIELDS = {"text": "text", "heading": "heading", "notes": "notes", "type": "doc_type",
-                "doc_type": "doc_type", "topic": "topic", "country": "country", "source": "source",
-                "year": "year"}
 FACETS = ("doc_type", "topic", "country", "year", "source")
 MARK = "**"  # how a snippet marks a match: plain text, never HTML
 ATTEMPTS = 5  # opens (and searches) tried while a re-index replaces files under us
@@ -76,11 +79,16 @@ class Hit:
     footnotes: tuple[dict[str, Any], ...]
     citation: str
     pages: tuple[int, ...] = ()
+    match: str = "all"  # "all": the passage holds every query word (in some form); "partial": not all
+    missing: tuple[str, ...] = ()  # the query words a partial hit lacks, as typed
+    words: int = 0  # how many words the query asks for (0: not counted, an explicit query)
 
 
 @dataclass
 class SearchResult:
-    """A page of hits, with the total and facet counts over every match."""
+    """A page of hits, with the total and facet counts over every match. Without a passage that holds every
+    word, `total` and the facets count the closest passages (those holding most of the words), `partial_only`
+    says so, and `suggestions` offers spellings from the index for words it does not hold at all."""
 
     query: str
     total: int
@@ -88,138 +96,24 @@ class SearchResult:
     hits: list[Hit] = field(default_factory=list)
     page: int = 1
     limit: int = 10
+    partial_only: bool = False
+    suggestions: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return {"query": self.query, "total": self.total, "facets": self.facets,
-                "hits": [_hit_dict(h) for h in self.hits]}
+        out = {"query": self.query, "total": self.total, "facets": self.facets,
+               "hits": [_hit_dict(h) for h in self.hits]}
+        if self.partial_only:
+            out["partial_only"] = True
+        if self.suggestions:
+            out["did_you_mean"] = list(self.suggestions)
+        return out
 
 
 def _hit_dict(h: Hit) -> dict[str, Any]:
     return {"id": h.id, "doc_id": h.doc_id, "doc_type": h.doc_type, "title": h.title, "date": h.date,
             "locator": h.locator, "heading": h.heading, "text": h.text, "snippet": h.snippet,
             "score": round(h.score, 4), "topics": list(h.topics), "countries": list(h.countries),
-            "footnotes": list(h.footnotes), "citation": h.citation}
-
-
-# ------------------------------------------------------------------------------------------- the query
-
-def parse_date_bound(value: str, end: bool) -> dt.date:
-    """YYYY, YYYY-MM or YYYY-MM-DD; as an end bound, the last day of that year or month."""
-    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", value.strip())
-    try:
-        if not m:
-            raise ValueError
-        year = int(m.group(1))
-        if m.group(3):
-            return dt.date(year, int(m.group(2)), int(m.group(3)))
-        if m.group(2):
-            month = int(m.group(2))
-            return dt.date(year, month, calendar.monthrange(year, month)[1] if end else 1)
-        return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
-    except ValueError:
-        raise UsageError(f"date {value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD") from None
-
-
-def check_query(text: str) -> None:
-    """Reject what the parser would silently misread, with a message that says what is wrong."""
-    stripped = text.strip()
-    if not stripped:
-        raise UsageError("empty query; give words to search for, or * for every passage")
-    if stripped.count('"') % 2:
-        raise UsageError(f"unbalanced quote in query {text!r}; close the phrase with \"")
-    depth = 0
-    for c in re.sub(r'"[^"]*"', "", stripped):
-        depth += (c == "(") - (c == ")")
-        if depth < 0:
-            break
-    if depth:
-        raise UsageError(f"unbalanced parenthesis in query {text!r}")
-    if m := re.search(r"(^|\s)(AND|OR|NOT)\s*$", stripped):
-        raise UsageError(f"{m.group(2)!r} at the end of query {text!r} needs a word after it")
-    if m := re.match(r"^(AND|OR)\b", stripped):
-        raise UsageError(f"{m.group(1)!r} at the start of query {text!r} needs a word before it")
-    for m in re.finditer(r'(?:^|[\s(])([A-Za-z_]+):(?!//)', re.sub(r'"[^"]*"', '""', stripped)):
-        if m.group(1).lower() not in QUERY_FIELDS:
-            known = ", ".join(sorted(QUERY_FIELDS))
-            raise UsageError(f"unknown field {m.group(1)!r} in query; use one of: {known}")
-    if re.search(r"(^|\s)[*?]\w", stripped):
-        raise UsageError("a wildcard needs letters before it: write oppos* rather than *positie")
-
-
-COMPOUND_TERMS = 40  # at most this many compounds a query word expands to, per side
-
-
-def _with_parts(q: Q.Query, reader: Any = None) -> Q.Query:
-    """Each word in the text field also matches, more weakly, as the first or last part of a compound: a stem
-    followed (or preceded) by at least MIN_PART more letters. With a reader, the compounds are looked up now, at
-    most COMPOUND_TERMS each way, so a common short word cannot make a query slow."""
-    if isinstance(q, Q.Term) and q.fieldname == "text" and len(str(q.text)) >= MIN_PART:
-        word = str(q.text)
-        if reader is None:
-            rest = "?" * MIN_PART + "*"
-            return Q.Or([q, Q.Wildcard("text", word + rest, boost=0.3),
-                         Q.Wildcard("rev", word[::-1] + rest, boost=0.3)])
-        parts: list[Q.Query] = [q]
-        for field, prefix in (("text", word), ("rev", word[::-1])):
-            for term in _longer_terms(reader, field, prefix):
-                parts.append(Q.Term(field, term, boost=0.3))
-        return Q.Or(parts) if len(parts) > 1 else q
-    if q.is_leaf():
-        return q
-    return q.apply(lambda child: _with_parts(child, reader))
-
-
-def _longer_terms(reader: Any, field: str, prefix: str) -> list[str]:
-    out: list[str] = []
-    if field not in reader.schema:
-        return out
-    for raw in reader.expand_prefix(field, prefix):
-        term = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
-        if len(term) >= len(prefix) + MIN_PART:
-            out.append(term)
-            if len(out) >= COMPOUND_TERMS:
-                break
-    return out
-
-
-def _fold_field_values(q: Q.Query) -> Q.Query:
-    """field:value on a facet: values compare folded ("country:Armenië" = "armenie")."""
-    if isinstance(q, Q.Term) and q.fieldname in ("topic", "country", "doc_type"):
-        return Q.Term(q.fieldname, fold(str(q.text)))
-    if q.is_leaf():
-        return q
-    return q.apply(_fold_field_values)
-
-
-def _prefix_fixer(text: str) -> Any:
-    """The parser stems a prefix ("hongerstak*"); a prefix must match stems that begin with what was typed,
-    so it becomes the part that the typed word and its stem share."""
-    fixed: dict[str, str] = {}
-    for m in re.finditer(r"(\w+)\*", text):
-        raw = fold(m.group(1))
-        fixed[stem_word(raw)] = os.path.commonprefix([raw, stem_word(raw)]) or raw
-
-    def fix(q: Q.Query) -> Q.Query:
-        if isinstance(q, Q.Prefix) and q.text in fixed:
-            return Q.Prefix(q.fieldname, fixed[q.text], boost=q.boost)
-        return q if q.is_leaf() else q.apply(fix)
-
-    return fix
-
-
-def parse_query(text: str, schema: Any, reader: Any = None) -> Q.Query:
-    """The user's query as a Whoosh query: words ANDed, OR, NOT, "phrases", "phrase"~N, prefix*, field:value."""
-    check_query(text)
-    if text.strip() == "*":
-        return Q.Every()
-    parser = MultifieldParser(TEXT_FIELDS, schema)
-    aliases = {target: [name] for name, target in QUERY_FIELDS.items() if name != target}
-    parser.add_plugin(FieldAliasPlugin(aliases))
-    try:
-        q = parser.parse(text)
-    except Exception as exc:  # whoosh's own complaints, e.g. a bad range
-        raise UsageError(f"cannot read query {text!r}: {exc}") from None
-    return _prefix_fixer(text)(_fold_field_values(_with_parts(q, reader)))
+            "footnotes": list(h.footnotes), "citation": h.citation, "match": h.match, "missing": list(h.missing)}
 
 
 # -------------------------------------------------------------------------------------------- searching
@@ -319,8 +213,16 @@ class Searcher:
         return self.docs("kind", "passage")
 
     def _values(self, fieldname: str, wanted: tuple[str, ...]) -> int:
-        """Documents whose facet value is one of `wanted`, comparing folded, as a bitmap."""
+        """Documents whose facet value is one of `wanted`, comparing folded, as a bitmap. A document type or
+        source that neither coi nor the index knows is a UsageError naming the nearest ones (topics and countries
+        are checked against the vocabulary, which knows those no passage has yet)."""
         folded = {fold(v) for v in wanted}
+        if fieldname in ("doc_type", "source"):
+            from coi.model import DocType
+
+            known = self.values(fieldname) + ([t.value for t in DocType] if fieldname == "doc_type" else [])
+            option = "--type" if fieldname == "doc_type" else "--source"
+            check_values(option, wanted, {fold(v): v for v in known})
         out = 0
         for term in self.reader.lexicon(fieldname):
             value = term.decode("utf-8") if isinstance(term, bytes) else str(term)
@@ -412,11 +314,12 @@ class Searcher:
         return self._readers[name]
 
     def search(self, text: str, filters: Filters = Filters(), sort: str = "relevance", limit: int = 10,
-               page: int = 1) -> SearchResult:
-        """Search; if a concurrent re-index removed a file this searcher still needed, reopen and search again."""
+               page: int = 1, exact: bool = False, synonyms: Synonyms | None = None) -> SearchResult:
+        """Search; if a concurrent re-index removed a file this searcher still needed, reopen and search again.
+        `exact`: words as typed, all of them (no other forms, parts, synonyms or partial matches)."""
         for attempt in range(ATTEMPTS):
             try:
-                return self._search(text, filters, sort, limit, page)
+                return self._search(text, filters, sort, limit, page, exact, synonyms)
             except FileNotFoundError:
                 if attempt == ATTEMPTS - 1:
                     raise
@@ -424,29 +327,97 @@ class Searcher:
                 self._open()
         raise AssertionError("unreachable")
 
-    def _search(self, text: str, filters: Filters, sort: str, limit: int, page: int) -> SearchResult:
+    def _search(self, text: str, filters: Filters, sort: str, limit: int, page: int, exact: bool,
+                synonyms: Synonyms | None) -> SearchResult:
         if sort not in ("relevance", "date"):
             raise UsageError(f"sort {sort!r} is not known; use relevance or date")
         if limit < 1 or page < 1:
             raise UsageError("--limit and --page must be 1 or more")
-        q = parse_query(text, self.searcher.schema, self.reader)
-        if q is Q.NullQuery:
+        plan = plan_query(text, self.searcher.schema, self.reader, exact=exact, synonyms=synonyms)
+        q = plan.scoring
+        if plan.strict is None and not plan.concepts or q is Q.NullQuery:
             return SearchResult(text, 0, self.facets(set()), [], page, limit)
         evaluation = evaluate.Evaluation(self.searcher, self.mask("kind", "passage"))
         allowed = self.allowed_mask(filters)
-        matched = allowed if isinstance(q, Q.Every) else allowed & evaluation.mask(q)
-        total = matched.bit_count()
-        facets = self.facets(set(), matched)
-        if not total:
-            return SearchResult(text, 0, facets, [], page, limit)
-        if isinstance(q, Q.Every):
-            ranked = self._rank_all(matched, sort, page * limit)
+        if plan.strict is not None:
+            matched = allowed if isinstance(q, Q.Every) else allowed & evaluation.mask(q)
+            concept_masks: list[int] = []
         else:
-            ranked = self._rank(q, matched, sort, page * limit, evaluation)
-        words = frozenset(self.searcher.schema["text"].from_bytes(t) for f, t in
-                          q.existing_terms(self.reader, phrases=True, expand=True) if f == "text")
-        hits = [self._hit(docnum, score, words) for docnum, score in ranked[(page - 1) * limit: page * limit]]
-        return SearchResult(text, total, facets, hits, page, limit)
+            concept_masks = [allowed & evaluation.mask(c.query) for c in plan.required]
+            matched = reduce(and_, concept_masks)
+        total = matched.bit_count()
+        n = page * limit
+        if isinstance(q, Q.Every):
+            ranked = self._rank_all(matched, sort, n) if total else []
+        else:
+            ranked = self._rank(q, matched, sort, n, evaluation) if total else []
+        partial: list[tuple[int, float]] = []
+        partial_only = False
+        if len(ranked) < n and len(concept_masks) > 1:
+            closest, count_mask = self._closest(q, concept_masks, sort, n - len(ranked), evaluation)
+            partial = closest
+            if not total:  # no passage holds every word: count the closest ones
+                partial_only = bool(count_mask)
+                matched, total = count_mask, count_mask.bit_count()
+        facets = self.facets(set(), matched)
+        words = self._words(q)
+        labels = [(d, s, "all") for d, s in ranked] + [(d, s, "partial") for d, s in partial]
+        hits = []
+        flags = [mask_bytes(m, self.size) for m in concept_masks]
+        for docnum, score, match in labels[(page - 1) * limit: n]:
+            missing = tuple(c.words for c, f in zip(plan.required, flags, strict=True) if not f[docnum])
+            hits.append(self._hit(docnum, score, words, match, missing, len(concept_masks)))
+        suggestions = () if total else self._suggest(plan)
+        return SearchResult(text, total, facets, hits, page, limit, partial_only, suggestions)
+
+    def _words(self, q: Q.Query) -> frozenset[str]:
+        """The terms of the text fields that `q` asks for and the index holds (prefixes expanded): what a snippet
+        marks. (whoosh's existing_terms skips every field but the first one it meets.)"""
+        out: set[str] = set()
+        for leaf in q.leaves():
+            if leaf.field() not in TEXT_FIELDS:
+                continue
+            for fieldname, text in leaf.expanded_terms(self.reader, phrases=True):
+                if (fieldname, self.searcher.schema[fieldname].to_bytes(text)) in self.reader:
+                    out.add(str(text))
+        return frozenset(out)
+
+    def _closest(self, q: Q.Query, masks: list[int], sort: str, n: int,
+                 evaluation: evaluate.Evaluation) -> tuple[list[tuple[int, float]], int]:
+        """The `n` best passages that hold some but not all of the words whose bitmaps are `masks`: by how many
+        they hold, then by score (or date); and the bitmap of every passage holding at least half of them, or
+        if none does, of those holding the most. A document's byte in the sum of the bitmaps is its count: each
+        bitmap has 0 or 1 there."""
+        counts = mask_bytes(sum(masks), self.size)
+        least = max(1, (len(masks) + 1) // 2)
+        out: list[tuple[int, float]] = []
+        enough = 0
+        for level in range(len(masks) - 1, 0, -1):
+            if level < least and (enough or len(out) >= n):
+                break  # below half of the words only while nothing better was found
+            docs = [m.start() for m in re.finditer(re.escape(bytes([level])), counts)]
+            if not docs:
+                continue
+            level_mask = to_mask(docs, self.size)
+            enough |= level_mask
+            if len(out) < n:
+                out += self._rank(q, level_mask, sort, n - len(out), evaluation)
+        return out, enough
+
+    def _suggest(self, plan: Plan) -> tuple[str, ...]:
+        """Spellings near the words that no passage holds, from the index's own words (as stems)."""
+        from coi.analysis import stem_word
+
+        out: list[str] = []
+        for c in plan.required:
+            for word in c.words.split():
+                stem = stem_word(word)
+                if ("text", stem) in self.reader:
+                    continue
+                near = sorted(self.reader.terms_within("text", stem, 2, prefix=1),
+                              key=lambda t: -self.reader.doc_frequency("text", t))
+                out += [t for t in near[:3] if t not in out]
+        return tuple(out[:5])
 
     def _rank_all(self, allowed: int, sort: str, n: int) -> list[tuple[int, float]]:
         """The first `n` passages of a bitmap, for a query for everything: in index order (whoosh's relevance
@@ -472,18 +443,20 @@ class Searcher:
         results = self.searcher.search(q, filter=set(members(matched)), limit=n, sortedby=sortedby, terms=False)
         return [(h.docnum, _score(h.score)) for h in results]
 
-    def _hit(self, docnum: int, score: float, words: frozenset[str]) -> Hit:
+    def _hit(self, docnum: int, score: float, words: frozenset[str], match: str = "all",
+             missing: tuple[str, ...] = (), asked: int = 0) -> Hit:
         from coi.cite import citation_text
 
         data = json.loads(self.searcher.stored_fields(docnum)["data"])
         p = data["passage"]
         doc = self.doc_meta(p["id"].split("#")[0])
-        snippet = _highlight(p["text"], words, self.searcher.schema["text"].analyzer) or _first_words(p["text"])
+        snippet = _snippet(p, data["footnotes"], words, self.searcher.schema["text"].analyzer)
         return Hit(
             id=p["id"], doc_id=doc["doc_id"], doc_type=doc["doc_type"], title=doc["title"], date=doc["date"],
             locator=p["locator"], heading=p["heading"], text=p["text"], snippet=snippet,
             score=score, topics=tuple(p["topics"]), countries=tuple(p["countries"]),
             footnotes=tuple(data["footnotes"]), citation=citation_text(doc, p), pages=tuple(p["pages"]),
+            match=match, missing=missing, words=asked,
         )
 
 
@@ -528,14 +501,61 @@ _HIGHLIGHTER = highlight.Highlighter(fragmenter=highlight.ContextFragmenter(maxc
                                      formatter=_MarkFormatter())
 
 
+def _snippet(p: dict[str, Any], footnotes: list[dict[str, Any]], words: frozenset[str], analyzer: Any) -> str:
+    """The passage's text around the query's words; where they are only in the question an answer sits under
+    (its heading) or in a footnote it cites, that part, labelled; else the passage's first words."""
+    marked = _highlight(p["text"], words, analyzer)
+    if MARK in marked:
+        return marked
+    if p.get("heading"):
+        marked = _highlight(p["heading"], words, analyzer)
+        if MARK in marked:
+            label = "vraag" if str(p.get("anchor", "")).startswith("antwoord") else "kop"
+            return f"[{label}] {marked}"
+    for note in footnotes:
+        marked = _highlight(note["text"], words, analyzer)
+        if MARK in marked:
+            return f"[voetnoot {note['n']}] {marked}"
+    return _first_words(p["text"])
+
+
+def _matched_tokens(analyzer: Any, text: str, words: frozenset[str]) -> Any:
+    """The tokens of `text`, a word marked matched when any form the index holds it by (own stem, base form,
+    compound parts) is one of the query's `words`; adjacent matches merged, as whoosh's Highlighter does."""
+    heads = {w[:4] for w in words}
+
+    def other_form(word: str) -> bool:
+        # the lexicon only for words that hold the beginning of a query term ("gediscrimineerd": "disc"): a
+        # lemma, a derivation or a compound part all do, and most words of a passage do not
+        return any(h in word for h in heads) and any(f in words for f in word_forms(word))
+
+    def marked() -> Any:
+        for t in analyzer(text, positions=True, chars=True, mode="index", removestops=False):
+            t.matched = not t.stopped and (t.text in words or other_form(fold(text[t.startchar:t.endchar])))
+            yield t
+
+    return merge_matched(marked())
+
+
 def _highlight(text: str, words: frozenset[str], analyzer: Any) -> str:
     """Up to two fragments of `text` around the query's words, marked; as whoosh's Highlighter does for a hit
-    (it re-analyses the text and keeps the fragments with the most matches)."""
+    (it re-analyses the text and keeps the fragments with the most matches). Fragments that touch or overlap
+    are joined: no "…" between adjacent words."""
     hl = _HIGHLIGHTER
-    tokens = matched_tokens(analyzer, text, words)
-    fragments = highlight.top_fragments(hl.fragmenter.fragment_tokens(text, tokens), 2, hl.scorer, hl.order,
-                                        minscore=1)
-    return str(hl.formatter.format(fragments))
+    tokens = _matched_tokens(analyzer, text, words)
+    # the two best fragments, ties to the earlier one (whoosh's top_fragments breaks ties by memory address, so
+    # the same search could show other snippets)
+    scored = [(hl.scorer(f), -f.startchar, f) for f in hl.fragmenter.fragment_tokens(text, tokens)]
+    fragments = [f for score, _, f in heapq.nlargest(2, scored, key=lambda x: (x[0], x[1])) if score >= 1]
+    joined: list[Any] = []
+    for f in sorted(fragments, key=lambda f: f.startchar):
+        last = joined[-1] if joined else None
+        if last is not None and not re.search(r"\w", text[last.endchar:f.startchar]):
+            joined[-1] = highlight.Fragment(text, last.matches + [m for m in f.matches if m not in last.matches],
+                                            last.startchar, max(last.endchar, f.endchar))
+        else:
+            joined.append(f)
+    return str(hl.formatter.format(joined))
 
 
 def _score(value: Any) -> float:
@@ -555,10 +575,10 @@ def _day(d: dt.date) -> int:
 
 
 def search(index_dir: Path, text: str, filters: Filters = Filters(), sort: str = "relevance", limit: int = 10,
-           page: int = 1) -> SearchResult:
+           page: int = 1, exact: bool = False, synonyms: Synonyms | None = None) -> SearchResult:
     """Search the index in `index_dir` once."""
     with Searcher(index_dir) as s:
-        return s.search(text, filters, sort, limit, page)
+        return s.search(text, filters, sort, limit, page, exact, synonyms)
 
 
 # ----------------------------------------------------------------------------------------- show, stats

@@ -30,12 +30,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from coi.analysis import ANALYSIS_VERSION
+from coi.analysis import ANALYZER_NAME
 from coi.errors import CoiError, IndexBusyError, IndexMissingError, UsageError
 from coi.model import Document, Footnote, Passage, document_from_dict, document_to_dict, passage_to_dict
 
 FORMAT = "6"  # the storage format: schema and record layout. A generation of another format is rebuilt.
-ANALYZER = f"coi-dutch-{ANALYSIS_VERSION}"  # the analysis the text fields were indexed with
+ANALYZER = ANALYZER_NAME  # the analysis the text fields were indexed with: name, algorithm, lexicon version
 CURRENT, NEXT = "CURRENT", "NEXT"
 LOCK_NAME = ".coi-index.lock"
 OCR_CACHE = "ocr-cache"

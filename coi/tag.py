@@ -1,27 +1,51 @@
 """The tag stage: topics and countries for every passage, from a vocabulary users can read and extend.
 
-Matching is on analysed words (folded, stemmed, stop words out), in one pass over each passage. Each tag keeps
-the words that triggered it. A country named only in a passing list of three or more countries does not make
-the passage about that country; the document's main countries are a document-level field.
+A topic is set by evidence, not by a single word. Every term that matches adds its weight (a term 1, a weak word
+or a part of a compound ½; words next to each other are one piece, a term said twice counts once); a topic
+needs 1 in all, 2 in a document about domestic policy (it names no country of origin and no term in its title
+names a topic) unless the passage names a country of origin. The passage's heading (for an answer: its
+question) is part of its text. Phrases listed under `cancel` take the words they cover out of a topic's
+evidence ("vasthouden aan" a position is no detention). The title supporting a topic was tried and dropped:
+on the development set it only added false tags ("ambtsbericht" in every passage of a landenbeleid memo).
+Words are matched by their stem and their lemma ("gemarteld" meets "martelen") and as parts of compounds
+("asielopvang" meets "asiel" and "opvang"), both from coi.lexicon.
+
+A country named only in a passing list of three or more countries does not make the passage about it, nor does
+a country named once for comparison (`origin = false`: "ontwikkeld in Duitsland en Italië"). A
+document's main countries are those its title names, else those most of its passages are about; a passage that
+names no country is about the document's main countries (an answer "Ja." is about what the document is about).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import tomllib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from coi.analysis import DutchTokenizer, fold
+from coi import lexicon
+from coi.analysis import TOKEN_PATTERN, DutchTokenizer, fold, stem_word
 from coi.errors import CoiError
 from coi.model import Document, Passage
 
+# Bump when matching or scoring changes: the digest changes with it and `coi index` re-tags stored documents.
+TAGGER_VERSION = "2"
 USER_VOCABULARY = "vocabulary.toml"  # in a corpus folder: extends the shipped vocabulary
 SECTIONS = ("topics", "countries", "regions")
 LIST_GAP = 2  # country names this close (in words) form a list
+
+TERM, WEAK, PART = 1.0, 0.5, 0.5  # weights: a term, a weak word, a term found as part of a compound
+ENOUGH = 1.0  # evidence a topic needs
+ENOUGH_DOMESTIC = 2.0  # ... in a document about domestic policy
+MIN_PART = 4  # the shortest term found as part of a compound (the lexicon splits no shorter parts)
+SHORT_STEM, SHORT_NAME = 4, 5  # terms (names of places) with a shorter stem match only as written
 
 
 class VocabularyError(CoiError):
@@ -38,6 +62,8 @@ class Entry:
     terms: tuple[str, ...]
     weak: tuple[str, ...] = ()
     country: str | None = None  # a region's country
+    cancel: tuple[str, ...] = ()  # phrases whose words are no evidence for this topic
+    origin: bool = True  # a country asylum seekers come from (not a neighbour named for comparison)
 
 
 @dataclass(frozen=True)
@@ -45,7 +71,7 @@ class _Pattern:
     key: str
     words: tuple[str, ...]  # analysed words; the last may be a prefix
     prefix: bool
-    weak: bool
+    weight: float  # TERM or WEAK; 0 for a cancelling phrase
     term: str
 
 
@@ -56,24 +82,42 @@ class Vocabulary:
     entries: dict[str, Entry]
     digest: str
     _first: dict[str, list[_Pattern]] = field(default_factory=dict)
-    _prefixes: list[_Pattern] = field(default_factory=list)
+    _prefixes: dict[int, dict[str, list[_Pattern]]] = field(default_factory=dict)  # by length, by prefix
+    _parts: dict[str, list[_Pattern]] = field(default_factory=dict)  # one-word topic terms, by stem
+    _exact: dict[str, list[_Pattern]] = field(default_factory=dict)  # short words, as written (folded)
+    _cancel: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)  # topic, phrase on folded text
+    _phrases: list[tuple[_Pattern, re.Pattern[str]]] = field(default_factory=list)  # terms that need stop words
 
     def __post_init__(self) -> None:
         tok = DutchTokenizer()
         for entry in self.entries.values():
-            for weak, terms in ((False, entry.terms), (True, entry.weak)):
+            for phrase in entry.cancel:
+                self._cancel.append((entry.key, _phrase(phrase)))
+            for weight, terms in ((TERM, entry.terms), (WEAK, entry.weak)):
                 for term in terms:
                     raw = term.rstrip("*")
                     # a prefix ("homoseksu*") is compared with the written word, folded: not with a stem
                     prefix = term.endswith("*") and " " not in raw
-                    words = (fold(raw),) if prefix else tuple(t.text for t in tok(raw))
+                    words = (fold(raw),) if prefix else tuple(t.text for t in tok(_clean(raw)))
                     if not words:
                         continue
-                    pattern = _Pattern(entry.key, words, prefix, weak, term)
+                    pattern = _Pattern(entry.key, words, prefix, weight, term)
+                    if not prefix and len(words) == 1 and len(_WORD.findall(raw)) > 1:
+                        # "op de vlucht" without its stop words would be "vlucht": match it as written
+                        self._phrases.append((pattern, _phrase(raw)))
+                        continue
+                    if not prefix and len(words) == 1 and len(words[0]) < (SHORT_NAME if entry.kind != "topics"
+                                                                         else SHORT_STEM):
+                        # a short stem is shared by unrelated words ("Deense" and "Den Haag": "den")
+                        self._exact.setdefault(fold(raw), []).append(pattern)
+                        continue
                     if prefix and len(words) == 1:
-                        self._prefixes.append(pattern)
+                        self._prefixes.setdefault(len(words[0]), {}).setdefault(words[0], []).append(pattern)
                     else:
                         self._first.setdefault(words[0], []).append(pattern)
+                    # only terms: a weak word inside a compound ("exportkredietsteun") says next to nothing
+                    if entry.kind == "topics" and weight == TERM and len(words) == 1 and len(words[0]) >= MIN_PART:
+                        self._parts.setdefault(words[0], []).append(pattern)
 
     def topics(self) -> list[Entry]:
         return [e for e in self.entries.values() if e.kind == "topics"]
@@ -102,20 +146,23 @@ def _entries(data: dict[str, Any], path: str, text: str) -> dict[str, tuple[Entr
             full = f"{section}.{key}"
             if not isinstance(spec, dict):
                 raise fail(full, "must be a table with label and terms")
-            unknown = set(spec) - {"label", "terms", "weak", "country", "replace"}
+            unknown = set(spec) - {"label", "terms", "weak", "cancel", "country", "origin", "replace"}
             if unknown:
-                raise fail(full, f"has unknown field {sorted(unknown)[0]!r}; use label, terms, weak, country")
-            for name in ("terms", "weak"):
+                raise fail(full, f"has unknown field {sorted(unknown)[0]!r}; use label, terms, weak, cancel, "
+                                 f"country, origin")
+            for name in ("terms", "weak", "cancel"):
                 value = spec.get(name, [])
                 if not isinstance(value, list) or not all(isinstance(t, str) and t.strip() for t in value):
                     raise fail(f"{full}.{name}", "must be a list of non-empty strings")
             for name in ("label", "country"):
                 if name in spec and not isinstance(spec[name], str):
                     raise fail(f"{full}.{name}", "must be a string")
-            if not isinstance(spec.get("replace", False), bool):
-                raise fail(f"{full}.replace", "must be true or false")
+            for name in ("replace", "origin"):
+                if not isinstance(spec.get(name, False), bool):
+                    raise fail(f"{full}.{name}", "must be true or false")
             entry = Entry(key, section, spec.get("label", ""), tuple(spec.get("terms", [])),
-                          tuple(spec.get("weak", [])), spec.get("country"))
+                          tuple(spec.get("weak", [])), spec.get("country"), tuple(spec.get("cancel", [])),
+                          spec.get("origin", True))
             out[key] = (entry, bool(spec.get("replace", False)))
     return out
 
@@ -132,7 +179,9 @@ def load_vocabulary(user: Path | None = None) -> Vocabulary:
     """The shipped vocabulary, extended by a user's file where one is given and exists."""
     shipped = resources.files("coi").joinpath("data/vocabulary.toml").read_text(encoding="utf-8")
     entries = {key: entry for key, (entry, _) in _read("coi/data/vocabulary.toml", shipped).items()}
-    digest = hashlib.sha256(shipped.encode())
+    # the tagger's version and its lexicon's: a change in either re-tags stored documents
+    digest = hashlib.sha256(f"tagger {TAGGER_VERSION} lexicon {lexicon.data_version()}\n".encode())
+    digest.update(shipped.encode())
     if user is not None and user.is_file():
         try:
             text = user.read_text(encoding="utf-8")
@@ -149,7 +198,8 @@ def load_vocabulary(user: Path | None = None) -> Vocabulary:
                 entries[key] = replace(entry, label=entry.label or base.label, country=entry.country or base.country)
             else:
                 entries[key] = replace(base, label=entry.label or base.label, terms=base.terms + entry.terms,
-                                       weak=base.weak + entry.weak, country=entry.country or base.country)
+                                       weak=base.weak + entry.weak, cancel=base.cancel + entry.cancel,
+                                       country=entry.country or base.country)
     for entry in entries.values():
         if entry.kind == "regions" and entry.country not in entries:
             raise VocabularyError(f"region {entry.key!r} names country {entry.country!r}, which is not in the "
@@ -158,6 +208,162 @@ def load_vocabulary(user: Path | None = None) -> Vocabulary:
 
 
 # --------------------------------------------------------------------------------------------- matching
+
+# Extraction artefacts that hide words: "asiel-\nzoekers" hyphenated over a line, "NagornoKarabach" glued.
+_LINE_HYPHEN = re.compile(r"(\w)-[ \t]*\n[ \t]*([a-zà-ÿ])")
+_GLUED = re.compile(r"([a-zà-ÿ]{3})([A-ZÀ-Þ][a-zà-ÿ]{3})")
+_WORD = re.compile(TOKEN_PATTERN)
+
+
+def _clean(text: str) -> str:
+    return _GLUED.sub(r"\1 \2", _LINE_HYPHEN.sub(r"\1\2", text))
+
+
+def _phrase(text: str) -> re.Pattern[str]:
+    """A cancelling phrase as a pattern on folded text: every word by its stem, so inflections match, and stop
+    words kept ("vasthouden aan" a position is not "vastgehouden")."""
+    words = [fold(w) for w in _WORD.findall(text)]
+    # the part a word shares with its stem: a stem is not always a prefix ("levenssfeer" -> "levenssfer")
+    parts = [re.escape(os.path.commonprefix([w, stem_word(w)]) if len(w) > 3 else w) + r"\w*" for w in words]
+    return re.compile(r"\b" + r"\W+".join(parts) + r"\b")
+
+
+@lru_cache(maxsize=100_000)
+def _lemma_stem(word: str) -> str:
+    """The stem of a word's dictionary form: the stemmer leaves participles ("gemarteld") apart from their verb."""
+    return stem_word(lexicon.lemma(word))
+
+
+@dataclass(frozen=True)
+class _Word:
+    stem: str
+    lemma: str  # stem of the lemma
+    written: str
+    folded: str
+    pos: int
+    start: int  # offsets in the cleaned text
+    end: int
+
+
+def _words(text: str) -> list[_Word]:
+    out = []
+    for t in DutchTokenizer()(text, positions=True, chars=True, keeporiginal=True):
+        folded = fold(t.original)
+        out.append(_Word(t.text, _lemma_stem(folded) if folded.isalpha() else t.text, t.original, folded, t.pos,
+                         t.startchar, t.endchar))
+    return out
+
+
+@dataclass(frozen=True)
+class _Hit:
+    pattern: _Pattern
+    first: int  # index of the first word matched
+    last: int
+    written: str
+    weight: float
+
+
+def _span(words: list[_Word], start: int, end: int) -> tuple[int, int]:
+    """The first and last word within the characters start:end (first > last where there is none)."""
+    first = next((i for i, w in enumerate(words) if w.end > start), len(words))
+    last = max((i for i, w in enumerate(words) if w.start < end), default=-1)
+    return first, last
+
+
+def _hits(text: str, words: list[_Word], vocab: Vocabulary) -> list[_Hit]:
+    """Every pattern that matches, with the words it covers; parts of compounds for words no term matched."""
+    out: list[_Hit] = []
+    folded = fold(text)
+    for pattern, phrase in vocab._phrases:
+        for m in phrase.finditer(folded):
+            first, last = _span(words, m.start(), m.end())
+            if first <= last:
+                out.append(_Hit(pattern, first, last, text[m.start():m.end()], pattern.weight))
+    for i, w in enumerate(words):
+        whole = len(out)
+        for p in vocab._exact.get(w.folded, ()):
+            out.append(_Hit(p, i, i, w.written, p.weight))
+        for key in dict.fromkeys((w.stem, w.lemma)):
+            for p in vocab._first.get(key, ()):
+                n = len(p.words)
+                span = words[i:i + n]
+                if len(span) == n and all(p.words[j] in (s.stem, s.lemma) for j, s in enumerate(span)):
+                    out.append(_Hit(p, i, i + n - 1, " ".join(s.written for s in span), p.weight))
+        for n, by_prefix in vocab._prefixes.items():
+            for p in by_prefix.get(w.folded[:n], ()) if len(w.folded) >= n else ():
+                out.append(_Hit(p, i, i, w.written, p.weight))
+        if len(out) == whole:
+            out.extend(_Hit(p, i, i, w.written, min(p.weight, PART)) for p in _compound_parts(w, vocab))
+    return out
+
+
+def _compound_parts(w: _Word, vocab: Vocabulary) -> Iterable[_Pattern]:
+    """Terms that are parts of a compound, as the lexicon splits it ("asielopvang": asiel, opvang; not
+    "kinderopvang": kinderen)."""
+    for part in lexicon.split_compound(w.folded):
+        stem = stem_word(part)
+        yield from vocab._parts.get(stem, ())
+        lemma = _lemma_stem(part)
+        if lemma != stem:
+            yield from vocab._parts.get(lemma, ())
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What one text says for each topic: its weight, and the words that gave it."""
+
+    weight: dict[str, float]
+    words: dict[str, tuple[str, ...]]
+    strong: frozenset[str] = frozenset()  # topics a term (not only weak words) speaks for
+
+
+def _evidence(text: str, words: list[_Word], hits: list[_Hit], vocab: Vocabulary) -> Evidence:
+    """The weight of evidence per topic: one piece per word, a term said twice counted once, words covered by
+    one of the topic's cancelling phrases left out."""
+    folded = fold(text)
+    cancelled: dict[str, list[tuple[int, int]]] = {}
+    for key, phrase in vocab._cancel:
+        for m in phrase.finditer(folded):
+            first, last = _span(words, m.start(), m.end())
+            if first <= last:
+                cancelled.setdefault(key, []).append((first, last))
+    # one piece of evidence per word and topic: the strongest and longest hit claims its words first, so
+    # "vrijheid van meningsuiting" is not counted again as "meningsuiting"
+    claimed: set[tuple[str, int]] = set()
+    kept: dict[str, list[_Hit]] = {}
+    said: dict[str, list[str]] = {}
+    strong: set[str] = set()
+    for h in sorted(hits, key=lambda h: (-h.weight, h.first - h.last, h.first)):
+        key = h.pattern.key
+        if vocab.entries[key].kind != "topics" or not h.weight:
+            continue
+        if any(a <= h.last and h.first <= b for a, b in cancelled.get(key, ())):
+            continue
+        span = [(key, i) for i in range(h.first, h.last + 1)]
+        if any(slot in claimed for slot in span):
+            continue
+        claimed.update(span)
+        kept.setdefault(key, []).append(h)
+        said.setdefault(key, []).append(h.written)
+        if h.pattern.weight >= TERM:  # a term, also as a part of a compound: not a weak word
+            strong.add(key)
+    weight: dict[str, float] = {}
+    for key, found in kept.items():
+        # words next to each other name one thing: "Rode Kruis (ICRC)", "etnische Armeniërs" are one piece of
+        # evidence; and a term said twice is still one term
+        pieces: dict[frozenset[str], float] = {}
+        runs: list[list[_Hit]] = []
+        for hit in sorted(found, key=lambda x: x.first):
+            if runs and hit.first <= runs[-1][-1].last + 1:
+                runs[-1].append(hit)
+            else:
+                runs.append([hit])
+        for run in runs:
+            terms = frozenset(x.pattern.term for x in run)
+            pieces[terms] = max(pieces.get(terms, 0.0), max(x.weight for x in run))
+        weight[key] = sum(pieces.values())
+    return Evidence(weight, {k: tuple(dict.fromkeys(v)) for k, v in said.items()}, frozenset(strong))
+
 
 @dataclass(frozen=True)
 class Tags:
@@ -169,42 +375,51 @@ class Tags:
     mentions: Counter[str]  # country and region mentions that count, for the document's main country
 
 
-def tag_text(text: str, vocab: Vocabulary) -> Tags:
-    """Topics and countries of one text, in one pass over its analysed words."""
-    tokens = [(t.text, t.original, t.pos) for t in DutchTokenizer()(text, positions=True, keeporiginal=True)]
-    stems = [s for s, _, _ in tokens]
-    hits: list[tuple[_Pattern, int, str]] = []  # pattern, position, words as written
-    for i, (stem, _, _) in enumerate(tokens):
-        for p in vocab._first.get(stem, ()):
-            n = len(p.words)
-            if tuple(stems[i:i + n]) == p.words:
-                hits.append((p, tokens[i][2], " ".join(o for _, o, _ in tokens[i:i + n])))
-        written = fold(tokens[i][1])
-        for p in vocab._prefixes:
-            if written.startswith(p.words[0]):
-                hits.append((p, tokens[i][2], tokens[i][1]))
-    strong: dict[str, list[str]] = {}
-    weak: dict[str, set[tuple[str, ...]]] = {}  # distinct weak words ("ngo" and "ngo's" are one)
+@dataclass(frozen=True)
+class _Analysis:
+    evidence: Evidence
+    mentions: Counter[str]
+    countries: tuple[str, ...]
+    place_words: dict[str, list[str]]
+
+
+def _analyse(text: str, vocab: Vocabulary) -> _Analysis:
+    text = _clean(text)
+    words = _words(text)
+    hits = _hits(text, words, vocab)
+    evidence = _evidence(text, words, hits, vocab)
     places: dict[str, list[int]] = {}
-    for p, pos, written in hits:
-        entry = vocab.entries[p.key]
-        if entry.kind == "topics" and p.weak:
-            weak.setdefault(p.key, set()).add(p.words)
-            strong.setdefault(f"\0weak:{p.key}", []).append(written)
-        elif entry.kind == "topics":
-            strong.setdefault(p.key, []).append(written)
-        else:
-            places.setdefault(p.key, []).append(pos)
-            strong.setdefault(p.key, []).append(written)
-    topics = [e.key for e in vocab.topics()
-              if e.key in strong or len(weak.get(e.key, ())) >= 2]
+    place_words: dict[str, list[str]] = {}
+    for h in hits:
+        if vocab.entries[h.pattern.key].kind != "topics" and h.weight:
+            places.setdefault(h.pattern.key, []).append(words[h.first].pos)
+            place_words.setdefault(h.pattern.key, []).append(h.written)
     mentions = _country_mentions(places, vocab)
-    countries = sorted(mentions, key=lambda k: (-mentions[k], k))
+    countries = tuple(sorted(mentions, key=lambda k: (-mentions[k], k)))
+    return _Analysis(evidence, mentions, countries, place_words)
+
+
+def tag_text(text: str, vocab: Vocabulary, domestic: bool = False) -> Tags:
+    """Topics and countries of one text. In a `domestic` document a topic needs more evidence, unless the text
+    itself names a country of origin."""
+    return _decide(_analyse(text, vocab), vocab, domestic)
+
+
+def _decide(a: _Analysis, vocab: Vocabulary, domestic: bool) -> Tags:
+    evidence, mentions, countries, place_words = a.evidence, a.mentions, a.countries, a.place_words
+    own_country = any(vocab.entries[k].origin for k in mentions)
+    enough = ENOUGH_DOMESTIC if domestic and not own_country else ENOUGH
+    topics: list[str] = []
     triggers: dict[str, tuple[str, ...]] = {}
-    for key in topics + countries:
-        words = strong.get(key, []) + strong.get(f"\0weak:{key}", [])
-        triggers[key] = tuple(dict.fromkeys(words))
-    return Tags(tuple(topics), tuple(countries), triggers, mentions)
+    for entry in vocab.topics():
+        weight = evidence.weight.get(entry.key, 0.0)
+        why = evidence.words.get(entry.key, ())
+        if weight >= enough:
+            topics.append(entry.key)
+            triggers[entry.key] = why
+    for key in countries:
+        triggers[key] = tuple(dict.fromkeys(place_words.get(key, ())))
+    return Tags(tuple(topics), countries, triggers, mentions)
 
 
 def _country_mentions(places: dict[str, list[int]], vocab: Vocabulary) -> Counter[str]:
@@ -226,22 +441,42 @@ def _country_mentions(places: dict[str, list[int]], vocab: Vocabulary) -> Counte
         entry = vocab.entries[key]
         if entry.kind == "regions" and entry.country:  # the region makes the passage about its country too
             counts[entry.country] = max(counts[entry.country], 1)
-    return counts
+    # a country named for comparison ("ontwikkeld in Duitsland, Italië en Ierland") once is an example
+    return Counter({k: c for k, c in counts.items() if c >= 2 or vocab.entries[k].origin})
+
+
+def _main_countries(title: _Analysis, passages: list[_Analysis], vocab: Vocabulary) -> tuple[str, ...]:
+    """The countries of origin a document is about: those of its title, else those most of its passages are
+    about (at least two, so that one remark on another country does not make the whole document about it)."""
+    origin = [k for k in title.countries if vocab.entries[k].origin]
+    if origin:
+        return tuple(origin)
+    total: Counter[str] = Counter()
+    for tags in passages:
+        total.update(k for k in tags.mentions if vocab.entries[k].origin)
+    counts = total.most_common()
+    # a quarter of the passages: an export-credit document that names Egypt in three answers is not about Egypt
+    enough = max(min(2, len(passages)), len(passages) / 4, counts[0][1] / 2) if counts else 0
+    return tuple(k for k, c in counts if c >= enough)
 
 
 def tag_document(doc: Document, vocab: Vocabulary) -> Document:
     """The document with topics, countries and triggers on every passage, and its main countries."""
+    texts = [f"{p.heading}\n{p.text}" if p.heading else p.text for p in doc.passages]
+    title = _analyse(doc.title or "", vocab)
+    first = [_analyse(t, vocab) for t in texts]  # countries first: they decide what the document is about
+    main = doc.countries or _main_countries(title, first, vocab)  # a sidecar's countries win
+    # about domestic policy: names no country of origin anywhere, and no term in its title names a topic
+    domestic = not main and not title.evidence.strong and not any(
+        vocab.entries[k].origin for tags in first for k in tags.mentions)
     passages: list[Passage] = []
-    total: Counter[str] = Counter()
-    for p in doc.passages:
-        # the heading counts: a section's title, or for an answer the question it answers
-        tags = tag_text(f"{p.heading}\n{p.text}" if p.heading else p.text, vocab)
-        total.update(set(tags.mentions))  # passages that are about a country, not how often it is named
-        passages.append(replace(p, topics=tags.topics, countries=tags.countries, triggers=tags.triggers))
-    main = doc.countries  # a sidecar's countries win
-    counts = [(k, c) for k, c in total.most_common() if vocab.entries[k].kind == "countries"]
-    if not main and counts:
-        main = tuple(k for k, c in counts if c >= counts[0][1] / 2)
+    for p, analysis in zip(doc.passages, first, strict=True):
+        tags = _decide(analysis, vocab, domestic)
+        countries, triggers = tags.countries, dict(tags.triggers)
+        if not countries and main:  # names no country: about what the document is about
+            countries = tuple(k for k in main if k in vocab.entries)
+            triggers.update((k, ("(document)",)) for k in countries)
+        passages.append(replace(p, topics=tags.topics, countries=countries, triggers=triggers))
     return replace(doc, passages=tuple(passages), countries=main)
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,3 +42,11 @@ def seed_docs():
     from coi.parse import parse_file
 
     return {key: parse_file(Path("corpus") / name) for key, name in SEEDS.items()}
+
+
+@functools.cache
+def parse_once(path: str):
+    """A fixture document parsed once per test session (reading a PDF takes seconds); path from the root."""
+    from coi.parse import parse_file
+
+    return parse_file(ROOT / path)

@@ -13,15 +13,33 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
 
 
+# real PDFs with golden output: those added for parsing fidelity (issue 17); the first takes half a minute to read
+GOLDEN_PDFS = [
+    "tests/fixtures/pdf/brief_AP_2020-08-06_z2020-11824_advies_notificatie-app.pdf",
+    "tests/fixtures/pdf/wob_NVWA_2021-04-02_20-0774_besluit_inventaris_documenten.pdf",
+    "tests/fixtures/pdf/woo_IenW_2025-12-09_besluit_landsadvocaat_stikstof.pdf",
+]
+SLOW_GOLDEN = {"brief_AP_2020-08-06_z2020-11824_advies_notificatie-app.pdf"}
+# real documents of the genre and identity work (tests/test_genres.py): official XML, Kamerstuk PDFs, memos
+GENRE_FIXTURES = ["tests/fixtures/pdf/kst-32545-143.pdf", "tests/fixtures/pdf/kst-35538-4.pdf",
+                  "tests/fixtures/pdf/ah-tk-20202021-3235.pdf", "tests/fixtures/pdf/h-tk-20232024-40-6.pdf",
+                  "tests/fixtures/pdf/wob_Amsterdam_2018_collegevoordracht_principenota_sixhaven.pdf",
+                  "tests/fixtures/html/kst-36755-45-op.html"]
+
+
 def golden_inputs() -> list[Path]:
-    """The documents with golden output, relative to the project root."""
+    """The documents with golden output, relative to the project root (which the tests run from, whatever the
+    working directory they were started in)."""
     corpus = sorted(p for p in (ROOT / "corpus").iterdir() if p.suffix in (".txt", ".md"))
     real = sorted((ROOT / "tests/fixtures/realdocs").glob("*.txt"))
-    return [p.relative_to(ROOT) for p in corpus + real]  # from any working directory: tests run from ROOT
+    xml = sorted((ROOT / "tests/fixtures/xml").glob("*.xml"))
+    return [p.relative_to(ROOT) for p in corpus + real + xml] + [Path(p) for p in GOLDEN_PDFS + GENRE_FIXTURES]
 
 
 def golden_path(doc: Path) -> Path:
     name = doc.name.removesuffix(".txt").removesuffix(".md").removesuffix(".doc.1")
+    if doc.suffix in (".xml", ".pdf", ".html"):  # the same publication as XML and as PDF: both kept
+        name = f"{doc.stem}.{doc.suffix[1:]}"
     return GOLDEN / (name + ".json")
 
 

@@ -4,7 +4,15 @@ from pathlib import Path
 
 import pytest
 
-from coi.analysis import DutchTokenizer, ReverseFilter, reference_analyzer, reverse_analyzer
+from coi.analysis import (
+    DutchTokenizer,
+    ReverseFilter,
+    reference_analyzer,
+    reference_index_analyzer,
+    reverse_analyzer,
+    stem_word,
+    word_forms,
+)
 from tests.conftest import SEEDS
 
 
@@ -30,8 +38,12 @@ def test_indexing_path_equals_the_filter_chain(name) -> None:
     def plain(analyzer, value):
         return [(t.text, t.pos, t.stopped) for t in analyzer(value, positions=True)]
 
+    def indexed(analyzer, value):
+        return [(t.text, t.pos, t.stopped) for t in analyzer(value, positions=True, mode="index")]
+
     for value in (text, text[: len(text) // 2], "de " + text, text):  # a new value, the same value twice
         assert plain(DutchTokenizer(), value) == plain(reference_analyzer(), value)
+        assert indexed(DutchTokenizer(), value) == indexed(reference_index_analyzer(), value)
         assert plain(reverse_analyzer(), value) == plain(reference_analyzer() | ReverseFilter(), value)
     assert plain(DutchTokenizer(), "") == []
 
@@ -40,3 +52,29 @@ def test_dutch_analysis() -> None:
     words = [t.text for t in DutchTokenizer()("Armenië Armenié Armenie de hongerstakingen LHBTIQ+ 15c")]
     assert words == ["armenie", "armenie", "armenie", "hongerstak", "lhbtiq", "15c"]
     assert [t.text for t in reverse_analyzer()("de oppositieleider sprak")] == ["redieleitisoppo"]
+
+
+def index_tokens(text: str) -> list[tuple[str, int]]:
+    return [(t.text, t.pos) for t in DutchTokenizer()(text, positions=True, mode="index")]
+
+
+def test_the_index_holds_the_lemma_stem_beside_the_own_stem() -> None:
+    # "gevangenen": the lemmatizer says "vangen"; the word's own stem stays, at the same position
+    assert index_tokens("politieke gevangenen vrijgelaten")[1:3] == [("gevangen", 1), ("vang", 1)]
+    assert word_forms("oppositieleider")[0] == "oppositieleider"
+    assert {"situatie"} <= set(word_forms("situaties"))
+
+
+def test_the_index_holds_compound_parts_at_the_compounds_position() -> None:
+    tokens = index_tokens("de persvrijheid in Azerbeidzjan")
+    assert (stem_word("pers"), 1) in tokens and (stem_word("vrijheid"), 1) in tokens
+    assert ("azerbeidzjan", 2) in tokens
+
+
+def test_the_analyzer_is_named_with_its_algorithm_and_lexicon_version() -> None:
+    from importlib.metadata import version
+
+    from coi import store
+
+    assert store.ANALYZER.startswith("coi-dutch-")
+    assert "snowball-dutch_porter" in store.ANALYZER and f"simplemma-{version('simplemma')}" in store.ANALYZER

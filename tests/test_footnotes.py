@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from coi.footnotes import find_urls, join_footnote_lines, mark_footnotes, strip_marks
 from coi.lines import Line
+from tests.conftest import CORPUS, parse_once
 
 
 def test_url_broken_at_a_hyphen_that_belongs_to_it() -> None:
@@ -44,3 +45,59 @@ def test_markers_follow_the_sequence_and_spare_numbers() -> None:
 def test_symbols_are_not_markers_when_the_sequence_does_not_need_them() -> None:
     marked = mark_footnotes([Line("Armenié&, en Rusland.1 Verder!")], {1})
     assert strip_marks(marked[0].text) == ("Armenié&, en Rusland. Verder!", (1,))
+
+
+# ---------------------------------------------------------------- footnotes only where they are footnotes
+
+def _seed_variant(tmp_path, old: str, new: str):
+    from coi.parse import parse_file
+
+    text = (CORPUS / "aanhangsel-2054-oppositie-azerbeidzjan-2022.txt").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "variant.txt"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return parse_file(path)
+
+
+def test_a_body_line_that_starts_with_a_number_is_no_footnote(tmp_path) -> None:
+    # variant of seed 001: an answer paragraph that starts with "2 personen", where footnote 2 is expected
+    doc = _seed_variant(tmp_path, "individuen in Azerbeidzjaanse detentie.",
+                        "individuen in Azerbeidzjaanse detentie.\n\n2 personen zijn inmiddels vrijgelaten.\n")
+    assert doc.footnote(2) is not None and doc.footnote(2).text.startswith("Ministerie van Buitenlandse Zaken")
+    assert any("2 personen zijn inmiddels vrijgelaten." in p.text for p in doc.passages)
+    assert not [w for w in doc.warnings if "coverage" in w]
+
+
+def test_a_footnote_block_ends_where_body_text_resumes(tmp_path) -> None:
+    # variant of seed 001 as pdftotext gives it without page breaks: body text follows the footnote directly
+    doc = _seed_variant(tmp_path, "leader-beaten-custody).\n Vraag 3",
+                        "leader-beaten-custody).\n\nHet kabinet volgt de zaak van de heer Yagublu.\n\nVraag 3")
+    assert doc.footnote(1) is not None and doc.footnote(1).text.endswith("leader-beaten-custody).")
+    assert any("Het kabinet volgt de zaak van de heer Yagublu." in p.text for p in doc.passages)
+
+
+def test_rows_of_an_inventory_table_are_no_footnotes() -> None:
+
+    doc = parse_once("tests/fixtures/pdf/wob_NVWA_2021-04-02_20-0774_besluit_inventaris_documenten.pdf")
+    assert not [f for f in doc.footnotes if "klacht x x" in f.text]
+    assert any("846489 klacht x x" in p.text for p in doc.passages)
+
+
+def test_urls_cut_inside_a_word_or_an_escape_rejoin_over_three_lines() -> None:
+    # written variants (no document we hold cuts a URL this way; held-out answer documents do): a URL cut at
+    # "%20" and inside a slug, over three lines
+    note = join_footnote_lines([
+        "Algemeen ambtsbericht, https://www.government.nl/binaries/government/documenten/reports/2023/06/30/",
+        "general-country-of-origin-information-report-on-syria-june-2023/Algemeen%20ambtsbericht%20Syri",
+        "%C3%AB%20juni%202023.pdf (geraadpleegd 3 juli 2023).",
+    ])
+    assert find_urls(note) == ("https://www.government.nl/binaries/government/documenten/reports/2023/06/30/"
+                               "general-country-of-origin-information-report-on-syria-june-2023/Algemeen%20"
+                               "ambtsbericht%20Syri%C3%AB%20juni%202023.pdf",)
+    slug = join_footnote_lines(["Zie https://www.rijksoverheid.nl/documenten/kamerstukken/2023/05/12/kamer",
+                                "brief-over-de-situatie", "-in-azerbeidzjan"])
+    assert find_urls(slug) == ("https://www.rijksoverheid.nl/documenten/kamerstukken/2023/05/12/"
+                               "kamerbrief-over-de-situatie-in-azerbeidzjan",)
+    # a sentence after a URL stays a sentence
+    assert join_footnote_lines(["Zie https://example.org/a/b", "en-route tekst."]) == (
+        "Zie https://example.org/a/b en-route tekst.")

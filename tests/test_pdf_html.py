@@ -92,7 +92,8 @@ def test_kamerbrief_pdfs(parsed) -> None:
     assert ienw.date.isoformat() == "2022-12-22" and ienw.identifiers["kenmerk"] == "IENW/BSK-2022/268034"
     assert ienw.title == "Emissies door de luchtvaart"
     assert ienw.source == "Minister van Infrastructuur en Waterstaat"  # who signs, as for the seeds
-    assert [p.anchor for p in ienw.passages][2:] == ["1.1", "1.2", "2", "3", "4", "5", "6", "7"]
+    assert [p.anchor for p in ienw.passages][2:] == ["1.1", "1.1-2", "1.2", "1.2-2", "1.2-3", "2", "2-2", "3", "4", "5",
+                                                     "6", "7"]  # long sections split at paragraphs
     assert next(p for p in ienw.passages if p.anchor == "1.2").heading == (
         "Blootstelling van platformmedewerkers aan ultrafijn stof en andere stoffen")
     assert [f.n for f in ienw.footnotes] == list(range(1, 17))

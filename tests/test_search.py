@@ -24,14 +24,17 @@ def index(tmp_path_factory) -> Path:
 
 
 def ids(index: Path, query: str, **kw) -> list[str]:
-    return [h.id for h in search(index, query, limit=100, **kw).hits]
+    """The passages that hold every word of the query (partial hits, which follow them, left out)."""
+    return [h.id for h in search(index, query, limit=100, **kw).hits if h.match == "all"]
 
 
 def test_words_are_anded_and_footnotes_and_questions_count(index) -> None:
     # "Isayev" stands in four questions, and each answer sits under its question (hand-counted: 8)
     assert sorted(ids(index, "Isayev")) == sorted(
         f"ah-tk-20212022-2054#{k}-{n}" for n in (3, 4, 5, 12) for k in ("vraag", "antwoord"))
-    assert ids(index, "Isayev cassatiezaak") == ["ah-tk-20212022-2054#antwoord-5"]
+    # the word as written first; question 5 holds its parts ("de zaak", "cassatieklacht")
+    assert ids(index, "Isayev cassatiezaak") == ["ah-tk-20212022-2054#antwoord-5", "ah-tk-20212022-2054#vraag-5"]
+    assert ids(index, "Isayev cassatiezaak", exact=True) == ["ah-tk-20212022-2054#antwoord-5"]
     # a footnote's text is searchable and attributed to the passage that cites it
     assert "ah-tk-20212022-2054#vraag-3" in ids(index, "Qurbanov")
 
@@ -123,12 +126,15 @@ def test_cli_search_json_contract(index) -> None:
     assert out["total"] == 8 and len(out["hits"]) == 3
     assert list(out["facets"]) == ["doc_type", "topic", "country", "year", "source"]
     assert list(out["hits"][0]) == ["id", "doc_id", "doc_type", "title", "date", "locator", "heading", "text",
-                                    "snippet", "score", "topics", "countries", "footnotes", "citation"]
+                                    "snippet", "score", "topics", "countries", "footnotes", "citation", "match",
+                                    "missing"]
+    assert out["hits"][0]["match"] == "all" and out["hits"][0]["missing"] == []
     assert all(set(f) == {"n", "text", "urls"} for h in out["hits"] for f in h["footnotes"])
 
 
 def test_cli_search_terminal_output_plain_when_piped(index) -> None:
-    result = CliRunner().invoke(cli, ["--index", str(index), "search", "cassatiezaak"])
+    # --exact: "cassatiezaak" as typed (its parts "cassatie" and "zaak" stand apart in question 5 too)
+    result = CliRunner().invoke(cli, ["--index", str(index), "search", "cassatiezaak", "--exact"])
     assert result.exit_code == 0
     assert "1-1 of 1 passages" in result.output
     assert "antwoord op vraag 5 — Vragen van het lid Sjoerdsma" in result.output
@@ -204,3 +210,25 @@ def test_facets_counted_by_bitmaps_equal_facets_counted_by_lookup(index) -> None
         f = Filters(types=("kamervragen",), not_countries=("armenie",), date_from=dt.date(2019, 6, 1))
         assert s.allowed(f) == set(members(s.allowed_mask(f)))
         assert s.search("*", f).total == len(s.allowed(f)) > 0
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--type", "kamerbrieven"], "--type 'kamerbrieven' is not known; did you mean kamerbrief"),
+    (["--country", "Armenien"], "did you mean armenie"),
+    (["--topic", "lhbti-rechten"], "did you mean lhbtiq"),
+    (["--source", "Minister van Buitenlandse Zaak"], "did you mean Minister van Buitenlandse Zaken"),
+])
+def test_unknown_filter_values_exit_2_naming_the_nearest(index, args, message) -> None:
+    result = CliRunner().invoke(cli, ["--index", str(index), "search", "Isayev", *args])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+
+
+def test_english_and_dutch_country_names_both_filter() -> None:
+    from coi.query import check_values, vocabulary_aliases
+    from coi.tag import corpus_vocabulary
+
+    names = vocabulary_aliases(corpus_vocabulary([CORPUS]), ("countries", "regions"))
+    assert check_values("--country", ("Armenië", "Armenia", "armenie", "ARMENIË"), names) == ("armenie",) * 4
+    assert check_values("--country", ("Azerbaijan", "Georgia", "Russia"), names) == (
+        "azerbeidzjan", "georgie", "rusland")

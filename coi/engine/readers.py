@@ -71,9 +71,8 @@ def segment_sizes(reader: Any) -> list[tuple[int, int]]:
     return [(segment.doc_count_all(), segment.doc_count()) for segment, _ in leaves(reader)]
 
 
-def matched_tokens(analyzer: Any, text: str, words: frozenset[str]) -> Iterator[Any]:
-    """The tokens of `text` with the query's `words` marked matched, adjacent matches merged: what whoosh's
-    Highlighter feeds its fragmenter."""
-    tokens = analyzer(text, positions=True, chars=True, mode="index", removestops=False)
-    merged: Iterator[Any] = highlight.Highlighter()._merge_matched_tokens(highlight.set_matched_filter(tokens, words))
+def merge_matched(tokens: Iterator[Any]) -> Iterator[Any]:
+    """Tokens with `matched` set, adjacent matches merged into one: what whoosh's Highlighter feeds its
+    fragmenter (its private `_merge_matched_tokens`)."""
+    merged: Iterator[Any] = highlight.Highlighter()._merge_matched_tokens(tokens)
     return merged

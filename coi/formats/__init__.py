@@ -18,6 +18,7 @@ READERS = {
     ".pdf": "pdf",
     ".html": "html",
     ".htm": "html",
+    ".xml": "xml",
 }
 
 

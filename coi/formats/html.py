@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from coi.errors import InputError
+from coi.formats.meta import official_fields
 from coi.formats.text import decode, read_bytes
 from coi.lines import Extracted, Line
 
@@ -51,6 +52,9 @@ def read(path: Path) -> Extracted:
     except Exception as exc:  # html.parser gives up on very broken input
         raise InputError(f"{path}: unreadable HTML ({type(exc).__name__}: {exc})") from None
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    # officielebekendmakingen pages say what they are in DC/OVERHEIDop meta tags: type, numbers, dates
+    official = official_fields((str(m.get("name") or m.get("property") or ""), str(m.get("scheme") or ""),
+                                str(m.get("content") or "")) for m in soup.find_all("meta"))
     for el in soup.find_all(_DROP_TAGS):
         el.decompose()
     for el in soup.find_all(True):
@@ -66,7 +70,7 @@ def read(path: Path) -> Extracted:
     if not any(line.text for line in lines):
         raise InputError(f"{path}: no document text found in the HTML")
     metadata = {"title": re.split(r"\s+[|–-]\s+", re.sub(r"\s+", " ", title))[0]} if title else {}
-    return Extracted(lines=lines, metadata=metadata, warnings=warnings)
+    return Extracted(lines=lines, metadata=metadata | official, warnings=warnings)
 
 
 def _flush(buffer: list[str], lines: list[Line], zone: str, heading: int = 0) -> None:

@@ -1,47 +1,85 @@
-"""The genre family: detection from content, and one parser module per genre."""
+"""The genre family: an open registry. Each genre is a module with `detect(lines, fields) -> float` (how sure
+it is that the document is of its genre, 0 to 1) and `parse(lines, fields, letterhead) -> GenreResult`; the most
+specific genre (the highest score) wins. A new genre is one module and one entry in GENRES.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from coi.genres import beslisnota, document, kamerbrief, kamervragen
+from coi.genres import (
+    beslisnota,
+    document,
+    handelingen,
+    kamerbrief,
+    kamerstuk,
+    kamervragen,
+    motie,
+    wetsvoorstel,
+    woo_emails,
+)
 from coi.genres.common import GenreResult
 from coi.lines import Line
 from coi.model import DocType
 
 Parser = Callable[[list[Line], dict[str, str], list[str]], GenreResult]
+Detector = Callable[[list[Line], dict[str, str]], float]
 
-PARSERS: dict[DocType, Parser] = {
-    DocType.KAMERVRAGEN: lambda lines, fields, letterhead: kamervragen.parse(lines, fields),
-    DocType.BESLISNOTA: beslisnota.parse,
-    DocType.KAMERBRIEF: kamerbrief.parse,
-    DocType.DOCUMENT: document.parse,
-}
 
-_AANHANGSEL = re.compile(
-    r"Vragen gesteld door de leden der Kamer|Vragen van (?:het lid|de leden)\b.{0,600}?\(ingezonden", re.S
+@dataclass(frozen=True)
+class Genre:
+    """A genre: its document type, how to recognise it and how to parse it."""
+
+    doc_type: DocType
+    detect: Detector
+    parse: Parser
+
+
+def _kamervragen(lines: list[Line], fields: dict[str, str], letterhead: list[str]) -> GenreResult:
+    return kamervragen.parse(lines, fields)
+
+
+def _kamerbrief(lines: list[Line], fields: dict[str, str], letterhead: list[str]) -> GenreResult:
+    # a letter printed as a Kamerstuk has a Kamerstuk's head before its body
+    if fields.get("ondernummer") and fields.get("dossiernummer"):
+        return kamerstuk.parse(lines, fields, letterhead)
+    return kamerbrief.parse(lines, fields, letterhead)
+
+
+def _unless_emails(lines: list[Line], score: float) -> float:
+    # a release of e-mails is a document (parsed a message at a time), whatever letter comes first in it
+    return 0.0 if score and woo_emails.detect(lines) >= woo_emails.MOSTLY else score
+
+
+# In order of precedence where two genres are equally sure.
+GENRES: tuple[Genre, ...] = (
+    Genre(DocType.KAMERVRAGEN, kamervragen.detect, _kamervragen),
+    Genre(DocType.MOTIE, kamerstuk.detector(DocType.MOTIE), motie.parse),
+    Genre(DocType.VOORSTEL_VAN_WET, kamerstuk.detector(DocType.VOORSTEL_VAN_WET), wetsvoorstel.parse),
+    Genre(DocType.AMENDEMENT, kamerstuk.detector(DocType.AMENDEMENT), kamerstuk.parse),
+    Genre(DocType.MEMORIE_VAN_TOELICHTING, kamerstuk.detector(DocType.MEMORIE_VAN_TOELICHTING), kamerstuk.parse),
+    Genre(DocType.NOTA_NAAR_AANLEIDING_VAN_HET_VERSLAG,
+          kamerstuk.detector(DocType.NOTA_NAAR_AANLEIDING_VAN_HET_VERSLAG), kamerstuk.parse),
+    Genre(DocType.VERSLAG, kamerstuk.detector(DocType.VERSLAG), kamerstuk.parse),
+    Genre(DocType.KONINKLIJKE_BOODSCHAP, kamerstuk.detector(DocType.KONINKLIJKE_BOODSCHAP), kamerstuk.parse),
+    Genre(DocType.KAMERSTUK, kamerstuk.detector(DocType.KAMERSTUK), kamerstuk.parse),
+    Genre(DocType.HANDELINGEN, handelingen.detect, handelingen.parse),
+    Genre(DocType.BESLISNOTA, beslisnota.detect, beslisnota.parse),
+    Genre(DocType.KAMERBRIEF, lambda lines, fields: _unless_emails(lines, kamerbrief.detect(lines, fields)),
+          _kamerbrief),
+    Genre(DocType.DOCUMENT, document.detect, document.parse),
 )
-_NOTA = re.compile(r"^(#\s*)?(beslisnota|nota|oplegnota)\b", re.I | re.M)
-_NOTA_SECTION = re.compile(r"^(\d\.?\s+)?(Aanleiding|Geadviseerd besluit)\s*$", re.I | re.M)
-_LETTER = re.compile(
-    r"^(Geachte\s+(voorzitter|heer|mevrouw)|Betreft\b|(Den Haag|’s-Gravenhage),?\s+\d{1,2}\s+\w+\s+\d{4}"
-    r"|Aan de Voorzitter van de Tweede Kamer|De (Minister|Staatssecretaris)\b.*,\s*$|Nr\.\s*\d+\s+BRIEF\b)",
-    re.I | re.M,
-)
+PARSERS: dict[DocType, Parser] = {g.doc_type: g.parse for g in GENRES}
 
 
-def detect(lines: list[Line]) -> DocType:
-    """The genre from what the text says, never from the file name."""
-    text = "\n".join(line.text for line in lines)
-    if _AANHANGSEL.search(text) or len(kamervragen.find_labels(lines)) >= 2 and re.search(
-        r"^Antwoord\s+\d", text, re.M
-    ):
-        return DocType.KAMERVRAGEN
-    if _NOTA.search(text) and _NOTA_SECTION.search(text):
-        return DocType.BESLISNOTA
-    if _NOTA_SECTION.search(text) and re.search(r"Geadviseerd besluit", text, re.I):
-        return DocType.BESLISNOTA
-    if _LETTER.search(text):
-        return DocType.KAMERBRIEF
-    return DocType.DOCUMENT
+def scores(lines: list[Line], fields: dict[str, str] | None = None) -> dict[DocType, float]:
+    """Every genre's score for a document, for `detect` and for explaining a choice."""
+    return {g.doc_type: g.detect(lines, fields or {}) for g in GENRES}
+
+
+def detect(lines: list[Line], fields: dict[str, str] | None = None) -> DocType:
+    """The genre from what the document says (its text and its own metadata), never from the file name."""
+    found = scores(lines, fields)
+    best = max(found.values())
+    return next(t for t, s in found.items() if s == best)

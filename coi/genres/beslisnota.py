@@ -34,8 +34,12 @@ def parse(lines: list[Line], fields: dict[str, str], letterhead: list[str]) -> G
     result = GenreResult(drafts=[])
     for section in sections:
         body = [line for line in section.lines if not _is_stray(line.text)]
+        for line in section.lines:
+            if _is_stray(line.text):
+                result.dropped.append(("stray list number or signature in capitals", line.text))
         text = section_text(body)
         if not visible(text).strip():
+            result.dropped.append(("heading of a section without text", section.title))
             continue
         pages = tuple(sorted({line.page for line in body if line.text}))
         if section.number:
@@ -44,6 +48,9 @@ def parse(lines: list[Line], fields: dict[str, str], letterhead: list[str]) -> G
             anchor, loc = slug(section.title), f"onderdeel {section.title}"
         result.drafts.append(Draft(anchor, loc, section.title, text, pages))
     _header(header, fields, letterhead, result)
+    # the memo's head is a form of short fields (Aan, Van, Ter beslissing, the paraphs); a longer line there is
+    # text and must reach a passage or the title to count
+    result.metadata_lines.extend(t for line in header if len((t := visible(line.text).strip()).split()) <= 8)
     if not sections:
         result.warnings.append("no sections found")
     return result
@@ -116,3 +123,38 @@ def _until_label(texts: list[str]) -> list[str]:
             break
         out.append(t)
     return out
+
+
+# What makes a memo a memo, in its structure rather than in any one word: a kind named at the top ("Nota",
+# "Beslisnota", "Voordracht voor het College"), the line that says what the reader must do ("(ter beslissing)",
+# "TER ONDERTEKENING"), and the standard headings of a decision memo.
+_KIND_LINE = re.compile(r"^(#\s*)?((beslis(nota|notitie|memo)|oplegnota|notitie|memo|n\s?ota|adviesnota"
+                        r"|(concept-?)?voordracht)\b|advies:?$)", re.I)
+_TER_LINE = re.compile(r"^\(?\s*ter\s+(beslissing|ondertekening|informatie|advisering|kennisname|besluitvorming|"
+                       r"akkoord|paraaf|bespreking|goedkeuring)\b", re.I)
+_MEMO_HEADINGS = ("aanleiding", "geadviseerd besluit", "kernpunten", "kernboodschap", "beslispunt", "advies",
+                  "samenvatting", "toelichting", "politieke context", "krachtenveld", "draagvlak",
+                  "financiële overwegingen", "juridische overwegingen", "informatie die niet openbaar")
+_HEADING_SHAPE = re.compile(r"^(\d{1,2}(\.\d{1,2})*\.?\s+)?(?P<title>[A-Z][^.;]{0,80})$")
+
+
+def detect(lines: list[Line], fields: dict[str, str]) -> float:
+    """A score from the memo's structure: kind line at the top, a TER-line, the standard headings."""
+    texts = [visible(line.text).strip() for line in lines[:250]]
+    top = [t for t in texts if t][:40]
+    score = 0.0
+    if any(_KIND_LINE.match(t) for t in top):
+        score += 0.35
+    if any(_TER_LINE.match(t) for t in texts):
+        score += 0.3
+    found: set[str] = set()
+    for text in texts:
+        m = _HEADING_SHAPE.match(text)
+        if m and len(text.split()) <= 6:
+            title = m.group("title").lower()
+            found.update(h for h in _MEMO_HEADINGS if title.startswith(h))
+    if found:
+        score += 0.35 if len(found) == 1 else 0.45
+    if "geadviseerd besluit" in found:  # the one heading no other genre has
+        score += 0.25
+    return min(score, 0.85) if score >= 0.6 else 0.0
