@@ -48,7 +48,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         corpus, index = Path(tmp) / "corpus", Path(tmp) / "index"
         corpus.mkdir()
-        for scan in sorted((PDF / "scans").glob("*.pdf")):
+        scans = [*sorted((PDF / "scans").glob("*.pdf")), *PDF.glob("wob_RVO_2020_fokkerij*.pdf"),
+                 *PDF.glob("brief_Adviescommissie*cid-tekst.pdf")]
+        for scan in scans:
             shutil.copy(scan, corpus)
         image_only(PDF / "ah-tk-20232024-1076.pdf", corpus / "ah-tk-20232024-1076-scan.pdf")
         runs = []
