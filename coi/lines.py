@@ -30,3 +30,4 @@ class Extracted:
     paged: bool = False  # page numbers are real (PDF, form feeds) and go into passages
     metadata: dict[str, str] = field(default_factory=dict)  # what the format itself says (PDF Title, sidebar)
     warnings: tuple[str, ...] = ()
+    ocr: dict[int, float] = field(default_factory=dict)  # page -> mean word confidence (0-100), pages read by OCR

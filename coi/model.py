@@ -83,6 +83,8 @@ class Passage:
     order: int = 0
     questions: tuple[str, ...] = ()  # for an answer: the anchors of the question(s) it answers
     triggers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # tag -> the words that set it
+    ocr: bool = False  # read by OCR from a scanned page
+    ocr_confidence: float | None = None  # then: the mean word confidence (0-100) of its pages
 
 
 @dataclass(frozen=True)
@@ -161,9 +163,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
+OCR_KEYS = ("ocr", "ocr_confidence")  # only on passages read by OCR: other passages' JSON stays as it was
+
+
 def passage_to_dict(p: Passage) -> dict[str, Any]:
     """A passage as in the JSON contract."""
-    return {k: _plain(getattr(p, k)) for k in PASSAGE_KEYS}
+    out = {k: _plain(getattr(p, k)) for k in PASSAGE_KEYS}
+    if p.ocr:
+        out |= {k: getattr(p, k) for k in OCR_KEYS}
+    return out
 
 
 def document_to_dict(doc: Document, passages: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -195,7 +203,8 @@ def document_from_dict(data: dict[str, Any]) -> Document:
             Passage(id=p["id"], anchor=p["anchor"], locator=p["locator"], heading=p["heading"], text=p["text"],
                     footnotes=tuple(p["footnotes"]), topics=tuple(p["topics"]), countries=tuple(p["countries"]),
                     pages=tuple(p["pages"]), order=i, questions=tuple(p.get("questions", ())),
-                    triggers={k: tuple(v) for k, v in p.get("triggers", {}).items()})
+                    triggers={k: tuple(v) for k, v in p.get("triggers", {}).items()},
+                    ocr=bool(p.get("ocr", False)), ocr_confidence=p.get("ocr_confidence"))
             for i, p in enumerate(data["passages"])
         ),
         footnotes=tuple(Footnote(f["n"], f["text"], tuple(f["urls"])) for f in data["footnotes"]),

@@ -24,10 +24,11 @@ from coi.references import find_references
 from coi.sidecar import Sidecar, read_sidecar
 
 
-def parse_file(path: Path) -> Document:
-    """Parse one document file, with the metadata kept beside it. Raises CoiError subclasses on bad input."""
+def parse_file(path: Path, ocr_cache: Path | None = None) -> Document:
+    """Parse one document file, with the metadata kept beside it. Raises CoiError subclasses on bad input.
+    `ocr_cache`: where OCR results of scanned pages are kept (the index folder's cache), if anywhere."""
     sidecar = read_sidecar(path)
-    extracted = extract(path)
+    extracted = extract(path, ocr_cache)
     sha = hashlib.sha256(read_bytes(path)).hexdigest()
     return parse_extracted(extracted, path, sidecar, sha)
 
@@ -74,10 +75,12 @@ def parse_extracted(extracted: Extracted, path: Path, sidecar: Sidecar | None = 
         text, numbers = strip_marks(draft.text)
         heading = strip_marks(draft.heading)[0] if draft.heading else None
         cited.update(numbers)
+        scanned = [extracted.ocr[n] for n in draft.pages if n in extracted.ocr] if extracted.paged else []
         passages.append(Passage(
             id=f"{doc_id}#{draft.anchor}", anchor=draft.anchor, locator=draft.locator, heading=heading,
             text=text, footnotes=numbers, pages=draft.pages if extracted.paged else (), order=order,
-            questions=draft.questions,
+            questions=draft.questions, ocr=bool(scanned),
+            ocr_confidence=round(sum(scanned) / len(scanned), 1) if scanned else None,
         ))
     uncited = sorted({f.n for f in footnotes} - cited)
     if uncited:

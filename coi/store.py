@@ -8,6 +8,9 @@ NEXT while it is built: searches keep reading CURRENT meanwhile, a killed build 
 the old generation's files are removed after the switch. Ordinary runs update CURRENT in place, a commit per
 batch of documents; each whoosh commit is atomic, so a killed run leaves the last commit readable.
 
+The folder `ocr-cache` holds what OCR read on scanned pages, one file per page content hash (coi.formats.ocr): it
+outlives generations, so that neither a re-index nor a rebuild OCRs an unchanged scan again.
+
 The index is its own manifest: besides one record per passage it holds one record per document (its path,
 content hash and parsed form) and one metadata record (how the documents were tagged).
 """
@@ -35,6 +38,7 @@ FORMAT = "6"  # the storage format: schema and record layout. A generation of an
 ANALYZER = ANALYZER_NAME  # the analysis the text fields were indexed with: name, algorithm, lexicon version
 CURRENT, NEXT = "CURRENT", "NEXT"
 LOCK_NAME = ".coi-index.lock"
+OCR_CACHE = "ocr-cache"
 META_ID = "meta:index"
 WRITER_MB = 256  # memory for postings before a writer spills them to disk
 SMALL_SEGMENT = 2000  # documents: segments below this are merged at every commit
@@ -385,7 +389,8 @@ def passage_from_record(fields: dict[str, Any], doc: Document) -> StoredPassage:
         id=p["id"], anchor=p["anchor"], locator=p["locator"], heading=p["heading"], text=p["text"],
         footnotes=tuple(p["footnotes"]), topics=tuple(p["topics"]), countries=tuple(p["countries"]),
         pages=tuple(p["pages"]), order=p.get("order", 0), questions=tuple(p.get("questions", ())),
-        triggers={k: tuple(v) for k, v in p.get("triggers", {}).items()})
+        triggers={k: tuple(v) for k, v in p.get("triggers", {}).items()},
+        ocr=bool(p.get("ocr", False)), ocr_confidence=p.get("ocr_confidence"))
     notes = tuple(Footnote(f["n"], f["text"], tuple(f["urls"])) for f in data["footnotes"])
     return StoredPassage(passage, notes, doc)
 

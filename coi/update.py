@@ -234,14 +234,15 @@ def _workers(pending: int) -> int:
 CRASH_HOOK = "COI_TEST_KILL_WORKER_ON"  # fault injection for the tests: a worker parsing this file name dies
 
 
-def _parse_one(path: Path) -> Document | str:
-    """Parse a file; a one-line reason instead when it cannot be (in a worker, exceptions are not sent back)."""
+def _parse_one(path: Path, ocr_cache: Path | None = None) -> Document | str:
+    """Parse a file; a one-line reason instead when it cannot be (in a worker, exceptions are not sent back).
+    `ocr_cache`: the index folder's cache of OCR'd pages."""
     from coi.parse import parse_file
 
     if os.environ.get(CRASH_HOOK) == path.name and os.getpid() != int(os.environ.get("COI_MAIN_PID", "0")):
         os.abort()  # as a crash inside a PDF library would
     try:
-        return parse_file(path)
+        return parse_file(path, ocr_cache)
     except Exception as exc:  # a parser bug must not stop the run or cost data
         return store.describe(exc, path)
 
@@ -272,11 +273,11 @@ def _pool(workers: int) -> Any:
                                initializer=_watch_parent, initargs=(os.getpid(),))
 
 
-def parsed(paths: list[Path], workers: int) -> Iterator[Document | str]:
+def parsed(paths: list[Path], workers: int, ocr_cache: Path | None = None) -> Iterator[Document | str]:
     """`_parse_one` of each path, in order; in `workers` processes when there are any. A worker that dies fails
     only the document it was parsing: the documents in flight are parsed again one by one."""
     if workers <= 0:
-        yield from (_parse_one(p) for p in paths)
+        yield from (_parse_one(p, ocr_cache) for p in paths)
         return
     from concurrent.futures.process import BrokenProcessPool
 
@@ -288,7 +289,7 @@ def parsed(paths: list[Path], workers: int) -> Iterator[Document | str]:
         try:
             while i < len(paths) or ahead:
                 while i < len(paths) and len(ahead) < workers * WINDOW:
-                    ahead.append((paths[i], pool.submit(_parse_one, paths[i])))
+                    ahead.append((paths[i], pool.submit(_parse_one, paths[i], ocr_cache)))
                     i += 1
                 result = ahead[0][1].result()
                 ahead.popleft()
@@ -298,15 +299,15 @@ def parsed(paths: list[Path], workers: int) -> Iterator[Document | str]:
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
         for path, _ in ahead:  # the pool broke: which of these killed it?
-            yield _parse_alone(path)
+            yield _parse_alone(path, ocr_cache)
 
 
-def _parse_alone(path: Path) -> Document | str:
+def _parse_alone(path: Path, ocr_cache: Path | None) -> Document | str:
     from concurrent.futures.process import BrokenProcessPool
 
     pool = _pool(1)
     try:
-        result: Document | str = pool.submit(_parse_one, path).result()
+        result: Document | str = pool.submit(_parse_one, path, ocr_cache).result()
         return result
     except BrokenProcessPool:
         return WORKER_DIED
@@ -389,7 +390,7 @@ class _Apply:
 
 
 def _apply(ix: Any, plan: Plan, held: dict[str, Held], retag: bool, tagger: Tagger | None, tagging: str,
-           progress: Progress | None, total: int, summary: IndexSummary) -> None:
+           progress: Progress | None, total: int, summary: IndexSummary, ocr_cache: Path | None = None) -> None:
     batch = env_int("COI_BATCH_DOCUMENTS", 200, 1)
     with ix.searcher() as searcher:
         run = _Apply(ix, searcher, held, batch, summary)
@@ -426,7 +427,7 @@ def _apply(ix: Any, plan: Plan, held: dict[str, Held], retag: bool, tagger: Tagg
                         summary.retagged += 1
                         run.written()
             todo = plan.parses() + reparse
-            results = parsed([s.path for s, _ in todo], _workers(len(todo)))
+            results = parsed([s.path for s, _ in todo], _workers(len(todo)), ocr_cache)
             for (source, previous), result in zip(todo, results, strict=True):
                 done += 1
                 if progress:
@@ -493,7 +494,8 @@ def update_index(index_dir: Path, roots: list[Path], full: bool = False, wait: f
         for source, kept in plan.duplicates:
             summary.warnings.append(f"{source.path}: same content as {kept}; indexed once")
         if plan.changes or retag or building:
-            _apply(ix, plan, held, retag, tagger, tagging, progress, len(files), summary)
+            _apply(ix, plan, held, retag, tagger, tagging, progress, len(files), summary,
+                   index_dir / store.OCR_CACHE)
         else:
             summary.unchanged = len(plan.unchanged)
         if building:

@@ -42,7 +42,7 @@ def test_unchanged_documents_are_not_parsed(tmp_path, corpus, monkeypatch) -> No
     update_index(index, [corpus])
     import coi.parse
 
-    def boom(path):
+    def boom(path, *ocr_cache):
         raise AssertionError(f"parsed {path}")
 
     monkeypatch.setattr(coi.parse, "parse_file", boom)

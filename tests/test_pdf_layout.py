@@ -15,6 +15,14 @@ from coi.parse import parse_file
 PDF = Path(__file__).parent / "fixtures" / "pdf"
 
 
+@pytest.fixture(autouse=True)
+def _text_layers_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about text layers; what OCR makes of the image pages is tests/test_ocr.py."""
+    from coi.formats import ocr
+
+    monkeypatch.setattr(ocr, "available", lambda: "Tesseract is not installed")
+
+
 def _body(name: str) -> list[str]:
     return [line.text for line in read(next(PDF.glob(f"{name}*.pdf"))).lines if line.zone == "body"]
 
@@ -64,7 +72,7 @@ def test_image_only_pages_inside_a_text_pdf_are_reported() -> None:
     body = [ln.text for ln in extracted.lines]
     assert "Verzonden: donderdag 9 mei 2019 16:40" in body  # e-mail headers stay in the body
     assert "Prima, dat wachten we rustig af." in body
-    assert any(w.endswith("OCR not done") for w in parse_file(next(PDF.glob("wob_RVO*.pdf"))).warnings)
+    assert any("OCR not done" in w for w in parse_file(next(PDF.glob("wob_RVO*.pdf"))).warnings)
 
 
 def test_text_layer_of_cid_codes_is_refused_not_indexed() -> None:

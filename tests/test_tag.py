@@ -101,7 +101,8 @@ def test_user_vocabulary_retags_on_next_index_without_parsing(tmp_path, monkeypa
 
     parsed: list[str] = []
     real = coi.parse.parse_file
-    monkeypatch.setattr(coi.parse, "parse_file", lambda p: parsed.append(Path(p).name) or real(p))
+    monkeypatch.setattr(coi.parse, "parse_file",
+                        lambda p, *cache: parsed.append(Path(p).name) or real(p, *cache))
     result = runner.invoke(cli, ["--index", str(index), "index", str(corpus), "--json"])
     assert result.exit_code == 0, result.output
     assert parsed == ["kamerbrief-nagorno-karabach-2023.txt"]  # only the changed file was parsed

@@ -27,12 +27,12 @@ def supported(path: Path) -> bool:
     return path.suffix.lower() in READERS
 
 
-def extract(path: Path) -> Extracted:
-    """Read a document file into lines, by its suffix."""
+def extract(path: Path, ocr_cache: Path | None = None) -> Extracted:
+    """Read a document file into lines, by its suffix (`ocr_cache`: where a PDF's OCR'd pages are kept)."""
     name = READERS.get(path.suffix.lower())
     if name is None:
         known = ", ".join(sorted(READERS))
         raise InputError(f"{path}: unsupported file type {path.suffix or '(none)'!r}; coi reads {known}")
     module = importlib.import_module(f"coi.formats.{name}")
-    result: Extracted = module.read(path)
+    result: Extracted = module.read(path, ocr_cache) if name == "pdf" else module.read(path)
     return result

@@ -21,8 +21,10 @@ WORD_GAP = 1.5  # points: characters further apart are two words (letter-spaced 
 _CID = re.compile(r"\(cid:\d+\)")
 
 
-def read(path: Path) -> Extracted:
-    """Read a PDF into lines with page numbers, zones and heading flags; unreadable pages become warnings."""
+def read(path: Path, ocr_cache: Path | None = None) -> Extracted:
+    """Read a PDF into lines with page numbers, zones and heading flags; pages without a usable text layer are
+    read by OCR where it is installed (`ocr_cache`: where OCR results are kept by page content), and become
+    warnings where it is not."""
     import pdfplumber  # imported here: commands that read no PDF do not load it
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
@@ -35,6 +37,8 @@ def read(path: Path) -> Extracted:
             meta = pdf.metadata or {}
             pages = [_page_words(page) for page in pdf.pages]
             sizes = [(page.width, page.height) for page in pdf.pages]
+            verdicts = [page_problem(words) for words in pages]
+            confidence, install = _read_by_ocr(pdf.pages, pages, verdicts, ocr_cache)
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise InputError(f"{path}: encrypted PDF; save an unencrypted copy") from None
     except Exception as exc:  # pdfplumber wraps pdfminer's exceptions
@@ -44,15 +48,15 @@ def read(path: Path) -> Extracted:
         if isinstance(inner, (PDFSyntaxError, PSException)) or isinstance(exc, (PDFSyntaxError, PSException)):
             raise InputError(f"{path}: unreadable PDF ({type(inner or exc).__name__}); is it truncated?") from None
         raise InputError(f"{path}: unreadable PDF ({type(inner or exc).__name__}: {inner or exc})") from None
+    problems = "; ".join(f"pages {ranges(numbers)}: {problem}" for problem, numbers in _grouped(verdicts).items())
     if sum(len(words) for words in pages) < 20:
-        # The place for OCR: a scan has no text layer; until coi runs OCR, a text file beside it is read instead.
-        raise InputError(f"{path}: no text layer (scanned?); OCR it or put a .txt with its text beside it")
-    verdicts = [page_problem(words) for words in pages]
-    warnings = [f"{path}: pages {ranges(numbers)}: {problem}; OCR not done"
-                for problem, numbers in _grouped(verdicts).items()]
+        raise InputError(f"{path}: no text layer (scanned?); " + (f"{problems}; " if problems else "")
+                         + (install or "OCR it or put a .txt with its text beside it"))
     if all(verdicts):
         raise InputError(f"{path}: no readable text layer ({'; '.join(sorted(set(filter(None, verdicts))))}); "
-                         "OCR it or put a .txt with its text beside it")
+                         f"{install or 'OCR it or put a .txt with its text beside it'}")
+    # one line for the document: the pages, what is wrong with them, and how to have them read
+    warnings = [f"{path}: {problems}; OCR not done" + (f" ({install})" if install else "")] if problems else []
     kept = [[] if problem else words for words, problem in zip(pages, verdicts, strict=True)]
     lines = layout(kept, sizes)
     metadata = {}
@@ -62,7 +66,36 @@ def read(path: Path) -> Extracted:
             value = value.decode("utf-8", "ignore")
         if isinstance(value, str) and value.strip() and "title" not in metadata:
             metadata["title"] = value.strip()
-    return Extracted(lines=lines, paged=True, metadata=metadata, warnings=tuple(warnings))
+    return Extracted(lines=lines, paged=True, metadata=metadata, warnings=tuple(warnings), ocr=confidence)
+
+
+# ------------------------------------------------------------------------- the hook for OCR (coi.formats.ocr)
+
+def _read_by_ocr(plumbed: list[Any], pages: list[list[Word]], verdicts: list[str | None],
+                 cache: Path | None) -> tuple[dict[int, float], str]:
+    """Pages whose text layer cannot be indexed (a verdict), or that are a picture with a few words, get the words
+    OCR reads on them, in place in `pages`, and lose their verdict. Returns each OCR'd page's mean word
+    confidence; where OCR is needed but not installed, why and how to install it instead."""
+    from coi.formats import ocr
+
+    need = [i for i, (page, words) in enumerate(zip(plumbed, pages, strict=True))
+            if verdicts[i] or not ocr.usable([w.text for w in words], ocr.image_share(page))]
+    if not need:
+        return {}, ""
+    why = ocr.available()
+    if why:
+        return {}, f"{why}; to read them: {ocr.INSTALL}" if any(verdicts[i] for i in need) else ""
+    kept = Counter(round(w.size, 1) for i, words in enumerate(pages) if i not in need for w in words for _ in w.text)
+    body = kept.most_common(1)[0][0] if kept else None
+    confidence: dict[int, float] = {}
+    for i in need:
+        read = ocr.read_page(plumbed[i], cache)
+        if verdicts[i] or ocr.reads_more([w.text for w in pages[i]], read):
+            pages[i] = [Word(w.text, w.x0, w.x1, w.top, w.bottom, w.size, "OCR")
+                        for w in ocr.fit_sizes(list(read.words), body)]
+            verdicts[i] = None
+            confidence[i + 1] = read.confidence
+    return confidence, ""
 
 
 def _page_words(page: Any) -> list[Word]:
