@@ -194,9 +194,12 @@ def test_a_reindex_of_an_unchanged_scan_does_no_ocr(tmp_path, monkeypatch) -> No
     assert again.added + again.updated + again.unchanged == 1 and again.passages == first.passages
     assert calls == []
     # the scan is found by what it says, and its passages say they were read by OCR
+    from coi.model import Document
     from coi.search import lookup, search
 
     hits = search(index, "sleutelgeld Rutte").hits
     assert hits and hits[0].doc_id == "wob-amsterdam-2017-11-18-mail-wethouder-woningdelen-scan"
-    stored = lookup(index, hits[0].id)["passage"]
-    assert stored["ocr"] is True and stored["ocr_confidence"] > 80
+    stored = lookup(index, hits[0].id)
+    assert not isinstance(stored, Document)
+    assert stored.passage.ocr is True and stored.passage.ocr_confidence is not None
+    assert stored.passage.ocr_confidence > 80
