@@ -332,7 +332,8 @@ def index_cmd(paths: tuple[Path, ...], full: bool, wait: float, as_json: bool, n
 
 def _filter_options(f: Any) -> Any:
     for name, help_text in reversed([
-        ("type", "document type: kamervragen, beslisnota, kamerbrief, document"),
+        ("type", "document type: kamervragen, beslisnota, kamerbrief, motie, memorie-van-toelichting, "
+                 "handelingen, … (see `coi stats`)"),
         ("topic", "topic key (see `coi topics`)"),
         ("country", "country or region"),
         ("source", "issuing office, e.g. 'Minister van Buitenlandse Zaken'"),
@@ -408,7 +409,7 @@ def search_cmd(ctx: click.Context, query: str, types: tuple[str, ...], not_type:
         text = render(citations(_index_dir(), [h.id for h in result.hits]), cite_format, style, quote)
         if output:
             output.write_text(text + "\n", encoding="utf-8")
-            click.echo(f"{len(result.hits)} citations written to {output}", err=True)
+            click.echo(f"{plural(len(result.hits), 'citation')} written to {output}", err=True)
         else:
             click.echo(text)
         return
@@ -430,13 +431,20 @@ def _marked(snippet: str, bold: bool) -> str:
 def format_result(result: Any, bold: bool) -> str:
     """Hits as a person reads them: rank, locator, title, date, snippet, and the id to cite."""
     first = (result.page - 1) * result.limit + 1
+    from coi.render import page_note
+
     shown = f"{first}-{first + len(result.hits) - 1} of " if result.hits else ""
-    out = [f"{shown}{result.total} passages for {result.query!r}"]
+    out = [f"{shown}{plural(result.total, 'passage')} for {result.query!r}"]
+    past = page_note(result.total, result.page, result.limit, len(result.hits))
+    if past:
+        out.append(past)
     if result.partial_only:
         out.append("No passage holds all words of the query; the closest ones:")
     elif any(h.match == "partial" for h in result.hits):
         last = first + len(result.hits) - 1
-        out[0] = f"{first}-{last}: {result.total} passages hold all words of {result.query!r}, then the closest"
+        holds = "holds" if result.total == 1 else "hold"
+        out[0] = (f"{first}-{last}: {plural(result.total, 'passage')} {holds} all words of {result.query!r}, "
+                  f"then the closest")
     if result.suggestions:
         out.append("Did you mean: " + ", ".join(result.suggestions) + "?")
     for name in ("doc_type", "topic", "country", "year", "source"):

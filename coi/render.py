@@ -115,7 +115,15 @@ def _passage_text(p: Passage, width: int, style: Style, marked: bool = False) ->
     out += wrap(p.text, width, gutter)
     if p.footnotes:
         out.append(gutter + style.dim("notes: " + ", ".join(map(str, p.footnotes))))
+    if p.ocr:
+        out.append(gutter + style.dim(ocr_note(p)))
     return out
+
+
+def ocr_note(p: Passage) -> str:
+    """What a reader must know of a passage read from a scan: "read by OCR (confidence 91)"."""
+    confidence = f" (confidence {p.ocr_confidence:.0f})" if p.ocr_confidence is not None else ""
+    return f"read by OCR{confidence}: check the wording against the scan before quoting it"
 
 
 def document_text(doc: Document, width: int, style: Style = Style(), anchor: str | None = None,

@@ -250,7 +250,8 @@ def create_app(index_dir: Path) -> Flask:
     app = Flask("coi", template_folder=str(here / "templates"), static_folder=str(here / "static"))
     app.config["library"] = library
     app.jinja_env.autoescape = True
-    app.jinja_env.globals.update(passage_href=passage_href, plural=render.plural, labels=labels)
+    app.jinja_env.globals.update(passage_href=passage_href, plural=render.plural, labels=labels,
+                                 ocr_note=render.ocr_note)
     app.jinja_env.filters.update(snippet=render.snippet_html, paragraphs=render.text_html,
                                  footnote=render.footnote_html, link=render.link_html)
 

@@ -294,3 +294,15 @@ def test_search_does_not_import_the_updater_or_the_parsers() -> None:
             "print(sorted(m for m in sys.modules if m in ('coi.update', 'coi.index', 'coi.parse', 'pdfplumber')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_summary_counts_and_lists_documents_parsed_with_warnings(tmp_path, corpus) -> None:
+    # a numbering gap: answer 2 of seed 002 renamed to an answer for a question never asked
+    seed = corpus / SEEDS["002"]
+    text = seed.read_text(encoding="utf-8")
+    (corpus / "gat.txt").write_text(text.replace("Vraag 6", "Vraag 9").replace("Antwoord 6", "Antwoord 9"),
+                                    encoding="utf-8")
+    summary = index_corpus(tmp_path / "index", [corpus])
+    assert str(corpus / "gat.txt") in summary.warned
+    assert f", {len(summary.warned)} with warnings in " in summary.line()
+    assert summary.as_dict()["warned"] == summary.warned

@@ -203,3 +203,16 @@ def test_a_reindex_of_an_unchanged_scan_does_no_ocr(tmp_path, monkeypatch) -> No
     assert not isinstance(stored, Document)
     assert stored.passage.ocr is True and stored.passage.ocr_confidence is not None
     assert stored.passage.ocr_confidence > 80
+
+
+def test_the_reading_view_and_the_page_say_a_passage_was_read_by_ocr() -> None:
+    from coi.model import Document, DocType, Passage
+    from coi.render import Style, document_text
+
+    doc = Document(doc_id="scan", doc_type=DocType.DOCUMENT, title="Scan", date=None, passages=(
+        Passage(id="scan#alinea-1", anchor="alinea-1", locator="alinea 1", heading=None, text="Gescande tekst.",
+                ocr=True, ocr_confidence=91.4),
+        Passage(id="scan#alinea-2", anchor="alinea-2", locator="alinea 2", heading=None, text="Tekstlaag.")))
+    text = document_text(doc, 100, Style())
+    assert text.count("read by OCR (confidence 91)") == 1
+    assert text.index("read by OCR") > text.index("Gescande tekst.")
