@@ -206,7 +206,7 @@ def test_a_reindex_of_an_unchanged_scan_does_no_ocr(tmp_path, monkeypatch) -> No
 
 
 def test_the_reading_view_and_the_page_say_a_passage_was_read_by_ocr() -> None:
-    from coi.model import Document, DocType, Passage
+    from coi.model import DocType, Document, Passage
     from coi.render import Style, document_text
 
     doc = Document(doc_id="scan", doc_type=DocType.DOCUMENT, title="Scan", date=None, passages=(
