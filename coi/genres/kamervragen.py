@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from coi.clean import Block, join_lines, visible
-from coi.genres.common import Draft, GenreResult, merged_blocks, paragraph_drafts, section_text
+from coi.genres.common import Draft, GenreResult, dedupe_anchors, merged_blocks, paragraph_drafts, section_text
 from coi.lines import Line
 from coi.model import Person
 
@@ -267,17 +267,7 @@ def _passages(lines: list[Line], labels: list[_Label], result: GenreResult) -> N
             asked = [(a, t) for nums, a, t in questions if set(nums) & set(lab.numbers)]
             heading = " ".join(visible(t) for _, t in asked) or None
             result.drafts.append(Draft(anchor, loc, heading, text, pages, tuple(a for a, _ in asked)))
-    _dedupe_anchors(result.drafts)
-
-
-def _dedupe_anchors(drafts: list[Draft]) -> None:
-    seen: dict[str, int] = {}
-    for d in drafts:
-        if d.anchor in seen:
-            seen[d.anchor] += 1
-            d.anchor = f"{d.anchor}-{seen[d.anchor]}"
-        else:
-            seen[d.anchor] = 1
+    dedupe_anchors(result.drafts)
 
 
 _HEADER_END = re.compile(
