@@ -136,7 +136,7 @@ def test_cli_search_terminal_output_plain_when_piped(index) -> None:
     # --exact: "cassatiezaak" as typed (its parts "cassatie" and "zaak" stand apart in question 5 too)
     result = CliRunner().invoke(cli, ["--index", str(index), "search", "cassatiezaak", "--exact"])
     assert result.exit_code == 0
-    assert "1-1 of 1 passages" in result.output
+    assert "1-1 of 1 passage for" in result.output  # singular: issue 13
     assert "antwoord op vraag 5 — Vragen van het lid Sjoerdsma" in result.output
     assert "id: ah-tk-20212022-2054#antwoord-5" in result.output
     assert "**" not in result.output and "\x1b[" not in result.output
