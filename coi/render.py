@@ -39,7 +39,8 @@ def page_note(total: int, page: int, limit: int, shown: int) -> str | None:
     if shown or not total or page <= 1:
         return None
     pages = -(-total // limit)
-    return f"Page {page} is past the end: {plural(total, 'passage')} fill {plural(pages, 'page')}."
+    fill = "fills" if total == 1 else "fill"
+    return f"Page {page} is past the end: {plural(total, 'passage')} {fill} {plural(pages, 'page')}."
 
 
 def use_color(stream: TextIO) -> bool:

@@ -233,3 +233,9 @@ def test_english_and_dutch_country_names_both_filter() -> None:
     assert check_values("--country", ("Armenië", "Armenia", "armenie", "ARMENIË"), names) == ("armenie",) * 4
     assert check_values("--country", ("Azerbaijan", "Georgia", "Russia"), names) == (
         "azerbeidzjan", "georgie", "rusland")
+
+
+def test_cli_search_says_when_a_page_is_past_the_end(index) -> None:
+    result = CliRunner().invoke(cli, ["--index", str(index), "search", "cassatiezaak", "--exact", "--page", "3"])
+    assert result.exit_code == 0
+    assert "Page 3 is past the end: 1 passage fills 1 page." in result.output
