@@ -17,7 +17,7 @@ from coi.formats import extract
 from coi.formats.text import read_bytes
 from coi.genres import PARSERS, detect, document
 from coi.genres.common import GenreResult, split_long
-from coi.genres.identity import text_fields
+from coi.genres.identity import identity_lines, text_fields
 from coi.lines import Extracted
 from coi.model import DocType, Document, Passage
 from coi.references import find_references
@@ -98,7 +98,7 @@ def parse_extracted(extracted: Extracted, path: Path, sidecar: Sidecar | None = 
     return _checked(doc, extracted, Accounting(
         body=[line.text for line in cleaned.lines],
         removed=cleaned.removed, dropped=result.dropped,
-        metadata=[*result.metadata_lines, *result.dates.values(), result.date_text or ""],
+        metadata=[*result.metadata_lines, *identity_lines(body), *result.dates.values(), result.date_text or ""],
     ))
 
 

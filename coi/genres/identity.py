@@ -132,6 +132,18 @@ def _caps_title(texts: list[str]) -> str | None:
     return " ".join(parts) or None
 
 
+def identity_lines(lines: list[Line]) -> list[str]:
+    """The lines of a web page's identity table (its label row and the value row under it) that `text_fields`
+    reads: metadata, for the coverage check, not body text."""
+    texts = [visible(line.text).strip() for line in lines[:HEAD_LINES * 3]]
+    out: list[str] = []
+    for i, text in enumerate(texts):
+        if _LABEL_ROW.search(text):
+            out.append(text)
+            out += [value for value in texts[i + 1: i + 4] if _VALUE_ROW.search(value)]
+    return out
+
+
 def _label_table(rows: list[str], out: dict[str, str]) -> None:
     for row in rows:
         m = _VALUE_ROW.search(row)
