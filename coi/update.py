@@ -65,6 +65,7 @@ class IndexSummary:
     failed: list[Failure] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # documents indexed with a remark ("not UTF-8", duplicates)
     warned: list[str] = field(default_factory=list)  # the documents parsed with warnings (coverage, numbering, …)
+    ocr_pages: int = 0  # pages of the documents parsed in this run that were read by OCR
     passages: int = 0
     seconds: float = 0.0
     rebuilt: bool = False  # a new generation was built (first build, --full, another analyzer or format)
@@ -73,13 +74,15 @@ class IndexSummary:
         return {"added": self.added, "updated": self.updated, "moved": self.moved, "removed": self.removed,
                 "unchanged": self.unchanged, "retagged": self.retagged, "failed": len(self.failed),
                 "failures": [{"path": f.path, "error": f.error} for f in self.failed],
-                "warnings": self.warnings, "warned": self.warned, "rebuilt": self.rebuilt,
+                "warnings": self.warnings, "warned": self.warned, "ocr_pages": self.ocr_pages,
+                "rebuilt": self.rebuilt,
                 "passages": self.passages, "seconds": round(self.seconds, 3)}
 
     def line(self) -> str:
         retagged = f" (retagged {self.retagged})" if self.retagged else ""
         moved = f", moved {self.moved}" if self.moved else ""
         warned = f", {len(self.warned)} with warnings" if self.warned else ""
+        warned += f", {self.ocr_pages} page{'s' * (self.ocr_pages != 1)} read by OCR" if self.ocr_pages else ""
         return (f"added {self.added}, updated {self.updated}{moved}, removed {self.removed}, "
                 f"unchanged {self.unchanged}{retagged}, failed {len(self.failed)}{warned} in {self.seconds:.1f} s")
 
@@ -440,6 +443,7 @@ def _apply(ix: Any, plan: Plan, held: dict[str, Held], retag: bool, tagger: Tagg
                     summary.warnings.extend(result.warnings)
                     if result.warnings:
                         summary.warned.append(str(source.path))
+                    summary.ocr_pages += len({pg for p in result.passages if p.ocr for pg in p.pages})
                     doc = tagger(result) if tagger else result
                 except Exception as exc:  # a tagger bug must not stop the run or cost data
                     summary.failed.append(Failure(str(source.path), store.describe(exc, source.path)))

@@ -189,6 +189,7 @@ def test_a_reindex_of_an_unchanged_scan_does_no_ocr(tmp_path, monkeypatch) -> No
     monkeypatch.setattr(ocr, "_read_image", lambda image: calls.append(image) or read(image))
     first = index_corpus(index, [corpus])
     assert first.added == 1 and calls and list((index / OCR_CACHE).glob("*.json"))
+    assert first.ocr_pages == 1 and "1 page read by OCR" in first.line()  # the one-page scanned e-mail
     calls.clear()
     again = index_corpus(index, [corpus], full=True)  # a rebuild parses every file again
     assert again.added + again.updated + again.unchanged == 1 and again.passages == first.passages
