@@ -144,7 +144,8 @@ def _identifiers(doc_type: DocType, result: GenreResult, fields: dict[str, str],
     return ids
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
+    """Lowercase letters and digits joined by hyphens: how a name becomes part of an id."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "document"
 
 
@@ -163,5 +164,5 @@ def make_doc_id(doc_type: DocType, identifiers: dict[str, str], path: Path) -> s
         return f"kst-{_dossier_slug(dossier)}-{onder}"
     ref = identifiers.get("kenmerk") or identifiers.get("referentie")
     if ref:
-        return f"{doc_type.value}-{_slug(ref)}"
-    return _slug(path.stem)
+        return f"{doc_type.value}-{slug(ref)}"
+    return slug(path.stem)

@@ -326,10 +326,6 @@ def _tags(doc: Document) -> Any:
     return doc.countries, [(p.topics, p.countries, p.triggers) for p in doc.passages]
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "document"
-
-
 def with_doc_id(doc: Document, doc_id: str) -> Document:
     """The document under another id (its passages' ids follow)."""
     return replace(doc, doc_id=doc_id, passages=tuple(replace(p, id=f"{doc_id}#{p.anchor}") for p in doc.passages))
@@ -365,7 +361,9 @@ class _Apply:
         """Write a document's records, under an id of its own if another file already has its id."""
         owner = self.owners.get(doc.doc_id)
         if owner is not None and owner != source.key:
-            distinct = f"{doc.doc_id}-{_slug(source.path.stem)}"
+            from coi.parse import slug
+
+            distinct = f"{doc.doc_id}-{slug(source.path.stem)}"
             if distinct in self.owners:
                 distinct = f"{distinct}-{source.digest[:8]}"
             self.summary.warnings.append(
