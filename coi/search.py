@@ -24,7 +24,7 @@ from coi import store
 from coi.analysis import fold, word_forms
 from coi.engine import evaluate
 from coi.engine.evaluate import mask_bytes, members, to_mask
-from coi.engine.readers import ColumnLookup, column_values, merge_matched
+from coi.engine.readers import ColumnLookup, column_values, deleted_mask, merge_matched
 from coi.errors import CoiError, UsageError
 from coi.model import Document, Footnote, Passage
 from coi.query import (  # noqa: F401  (parse_query, parse_date_bound, check_query: the API callers know)
@@ -40,6 +40,7 @@ from coi.query import (  # noqa: F401  (parse_query, parse_date_bound, check_que
 )
 
 FACETS = ("doc_type", "topic", "country", "year", "source")
+COLUMN_FIELDS = frozenset(FACETS) | {"kind"}  # fields stored as RefBytes columns (coi.store.schema)
 MARK = "**"  # how a snippet marks a match: plain text, never HTML
 ATTEMPTS = 5  # opens (and searches) tried while a re-index replaces files under us
 FEW = 4000  # matches up to this many are counted per document; more, per facet value
@@ -110,6 +111,23 @@ class SearchResult:
         return out
 
 
+@dataclass(frozen=True)
+class Ranking:
+    """A ranked page before any passage is read: (document number, score, "all" or "partial", missing words)
+    per passage shown, the total and the facet counts (empty when not asked for)."""
+
+    plan: Plan
+    query: Q.Query
+    total: int
+    facets: dict[str, dict[str, int]]
+    shown: tuple[tuple[int, float, str, tuple[str, ...]], ...]
+    page: int = 1
+    limit: int = 10
+    partial_only: bool = False
+    suggestions: tuple[str, ...] = ()
+    asked: int = 0  # how many words the query asks for (0: an explicit query)
+
+
 def _hit_dict(h: Hit) -> dict[str, Any]:
     return {"id": h.id, "doc_id": h.doc_id, "doc_type": h.doc_type, "title": h.title, "date": h.date,
             "locator": h.locator, "heading": h.heading, "text": h.text, "snippet": h.snippet,
@@ -146,6 +164,10 @@ class Searcher:
         self._sets: dict[tuple[str, str], frozenset[int]] = {}
         self._masks: dict[tuple[str, str], int] = {}
         self.size = self.reader.doc_count_all()  # document numbers are below this
+        # a large index: filters and facets from whole columns, scores with numpy (coi.engine.vector, .columns)
+        self.vector = self.size >= evaluate.VECTOR_DOCS
+        self._facet_columns: dict[str, Any] = {}
+        self._deleted: int | None = None
 
     def close(self) -> None:
         self.searcher.close()
@@ -181,8 +203,23 @@ class Searcher:
         """The live documents with a field value as a bitmap (see coi.evaluate), cached."""
         key = (fieldname, value)
         if key not in self._masks:
-            self._masks[key] = evaluate.live_mask(self.searcher, fieldname, value)
+            if self.vector and fieldname in COLUMN_FIELDS:
+                self._masks[key] = self._facet_column(fieldname).mask(value) & ~self._deleted_mask()
+            else:
+                self._masks[key] = evaluate.live_mask(self.searcher, fieldname, value)
         return self._masks[key]
+
+    def _facet_column(self, fieldname: str) -> Any:
+        from coi.engine.columns import FacetColumn
+
+        if fieldname not in self._facet_columns:
+            self._facet_columns[fieldname] = FacetColumn(self.reader, fieldname)
+        return self._facet_columns[fieldname]
+
+    def _deleted_mask(self) -> int:
+        if self._deleted is None:
+            self._deleted = deleted_mask(self.reader)
+        return self._deleted
 
     def doc_meta(self, doc_id: str) -> Document:
         """The metadata of a document (a Document without passages), from its own record (cached)."""
@@ -289,6 +326,14 @@ class Searcher:
             return self._facets_by_lookup(docnums)
         matched = to_mask(docnums, self.size) if mask is None else mask
         out: dict[str, dict[str, int]] = {}
+        if self.vector:  # one count of the matches' values per facet (coi.engine.columns)
+            from coi.engine.columns import matches
+
+            where = matches(matched, self.size)
+            for name in FACETS:
+                counts = self._facet_column(name).counts(where)
+                out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+            return out
         for name in FACETS:
             counts = {}
             if matched:
@@ -319,12 +364,28 @@ class Searcher:
         return self._readers[name]
 
     def search(self, text: str, filters: Filters = Filters(), sort: str = "relevance", limit: int = 10,
-               page: int = 1, exact: bool = False, synonyms: Synonyms | None = None) -> SearchResult:
-        """Search; if a concurrent re-index removed a file this searcher still needed, reopen and search again.
-        `exact`: words as typed, all of them (no other forms, parts, synonyms or partial matches)."""
+               page: int = 1, exact: bool = False, synonyms: Synonyms | None = None,
+               facets: bool = True) -> SearchResult:
+        """Search: a page of hits (stored records, snippets, citations), the total, and (unless `facets` is False)
+        facet counts over every match. `exact`: words as typed, all of them (no other forms, parts, synonyms or
+        partial matches)."""
+        ranking = self.rank(text, filters, sort, limit, page, exact, synonyms, facets)
+        hits = self._retry(lambda: self.hits(ranking))
+        return SearchResult(text, ranking.total, ranking.facets, hits, page, limit, ranking.partial_only,
+                            ranking.suggestions)
+
+    def rank(self, text: str, filters: Filters = Filters(), sort: str = "relevance", limit: int = 10,
+             page: int = 1, exact: bool = False, synonyms: Synonyms | None = None,
+             facets: bool = True) -> Ranking:
+        """The passages of a page by document number, with scores, the total and (unless `facets` is False) facet
+        counts: a search without reading any passage. `hits()` turns it into hits."""
+        return self._retry(lambda: self._rank_page(text, filters, sort, limit, page, exact, synonyms, facets))
+
+    def _retry(self, run: Any) -> Any:
+        # if a concurrent re-index removed a file this searcher still needed, reopen and run again
         for attempt in range(ATTEMPTS):
             try:
-                return self._search(text, filters, sort, limit, page, exact, synonyms)
+                return run()
             except FileNotFoundError:
                 if attempt == ATTEMPTS - 1:
                     raise
@@ -332,8 +393,8 @@ class Searcher:
                 self._open()
         raise AssertionError("unreachable")
 
-    def _search(self, text: str, filters: Filters, sort: str, limit: int, page: int, exact: bool,
-                synonyms: Synonyms | None) -> SearchResult:
+    def _rank_page(self, text: str, filters: Filters, sort: str, limit: int, page: int, exact: bool,
+                   synonyms: Synonyms | None, facets: bool) -> Ranking:
         if sort not in ("relevance", "date"):
             raise UsageError(f"sort {sort!r} is not known; use relevance or date")
         if limit < 1 or page < 1:
@@ -341,7 +402,7 @@ class Searcher:
         plan = plan_query(text, self.searcher.schema, self.reader, exact=exact, synonyms=synonyms)
         q = plan.scoring
         if plan.strict is None and not plan.concepts or q is Q.NullQuery:
-            return SearchResult(text, 0, self.facets(set()), [], page, limit)
+            return Ranking(plan, q, 0, self.facets(set()) if facets else {}, (), page, limit)
         evaluation = evaluate.Evaluation(self.searcher, self.mask("kind", "passage"))
         allowed = self.allowed_mask(filters)
         if plan.strict is not None:
@@ -364,16 +425,20 @@ class Searcher:
             if not total:  # no passage holds every word: count the closest ones
                 partial_only = bool(count_mask)
                 matched, total = count_mask, count_mask.bit_count()
-        facets = self.facets(set(), matched)
-        words = self._words(q)
+        counts = self.facets(set(), matched) if facets else {}
         labels = [(d, s, "all") for d, s in ranked] + [(d, s, "partial") for d, s in partial]
-        hits = []
         flags = [mask_bytes(m, self.size) for m in concept_masks]
-        for docnum, score, match in labels[(page - 1) * limit: n]:
-            missing = tuple(c.words for c, f in zip(plan.required, flags, strict=True) if not f[docnum])
-            hits.append(self._hit(docnum, score, words, match, missing, len(concept_masks)))
+        shown = tuple((docnum, score, match, tuple(c.words for c, f in zip(plan.required, flags, strict=True)
+                                                  if not f[docnum]))
+                      for docnum, score, match in labels[(page - 1) * limit: n])
         suggestions = () if total else self._suggest(plan)
-        return SearchResult(text, total, facets, hits, page, limit, partial_only, suggestions)
+        return Ranking(plan, q, total, counts, shown, page, limit, partial_only, suggestions, len(concept_masks))
+
+    def hits(self, ranking: Ranking) -> list[Hit]:
+        """The hits of a ranked page: each passage's record, snippet (marking the query's words) and citation."""
+        words = self._words(ranking.query)
+        return [self._hit(docnum, score, words, match, missing, ranking.asked)
+                for docnum, score, match, missing in ranking.shown]
 
     def _words(self, q: Q.Query) -> frozenset[str]:
         """The terms of the text fields that `q` asks for and the index holds (prefixes expanded): what a snippet
@@ -437,7 +502,8 @@ class Searcher:
         """The first `n` of the matched passages (a bitmap) with their relevance: by relevance (ties: index
         order), or by date, newest first (ties: by relevance)."""
         evaluation = evaluation or evaluate.Evaluation(self.searcher, self.mask("kind", "passage"))
-        scores = evaluation.score(q, matched)
+        # by relevance only the best n need a score; by date every match may be on the page
+        scores = evaluation.top_scores(q, matched, n if sort == "relevance" else None)
         if scores is not None:
             if sort == "date":
                 day = self.column("day")

@@ -29,6 +29,15 @@ QUERIES = [
 WHOOSH_RANKED = ['"politieke gevangenen"', '"Nagorno Karabach"~3 staakt', "oppos*", "year:[2020 TO 2022]"]
 
 
+@pytest.fixture(autouse=True, params=["python", "numpy"])
+def engine(request, monkeypatch) -> str:
+    """Every test twice: posting by posting in Python (a small index) and with numpy (a large one: filters and
+    facets from whole columns, scores as arrays)."""
+    if request.param == "numpy":
+        monkeypatch.setattr(evaluate, "VECTOR_DOCS", 1)
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
 def segmented(tmp_path_factory) -> Path:
     """The seeds and the real texts in three segments, one document deleted and one replaced."""

@@ -19,19 +19,21 @@ import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 from functools import reduce
-from itertools import accumulate, repeat
+from itertools import repeat
 from operator import and_, or_
 from typing import Any
 
 from whoosh import query as Q
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.scoring import BM25FScorer
 
 from coi.engine.fixes import LENGTHS, length_bytes
+from coi.engine.postings import Weights, term_blocks
 
 Docs = set[int] | frozenset[int]  # document numbers
+Leaf = tuple[Q.Query, float, int]  # a scoring part: a Term or Not, its boost factor, the bitmap it adds to
 
-Block = tuple[tuple[int, ...], Any, int, Any]  # document numbers, weights, segment offset, segment lengths reader
+# a block's document numbers (the segment's), weights (see coi.engine.postings), segment offset, per-document reader
+Block = tuple[tuple[int, ...], Weights, int, Any]
 
 
 def _read_blocks(reader: Any, fieldname: str, btext: bytes) -> list[Block]:
@@ -41,21 +43,8 @@ def _read_blocks(reader: Any, fieldname: str, btext: bytes) -> list[Block]:
     for segment, offset in reader.leaf_readers():
         if (fieldname, btext) not in segment:
             continue
-        m = segment._terms.matcher(fieldname, btext, segment.schema[fieldname].format)
         perdoc = segment._perdoc
-        if not isinstance(m, W3LeafMatcher):  # not the codec this was written for: go posting by posting
-            ids, weights = [], []
-            while m.is_active():
-                ids.append(m.id())
-                weights.append(m.weight())
-                m.next()
-            out.append((tuple(ids), weights, offset, perdoc))
-            continue
-        while m.is_active():
-            m._read_data()  # the block's (id deltas, weights, values), unpickled
-            m._read_weights()
-            out.append((tuple(accumulate(m._data[0])), m._weights, offset, perdoc))  # whoosh's delta_decode, in C
-            m._next_block()
+        out += [(ids, weights, offset, perdoc) for ids, weights in term_blocks(segment, fieldname, btext)]
     return out
 
 
@@ -91,6 +80,11 @@ class Evaluation:
         self.everything = everything  # the documents NOT and Every range over
         self._blocks: dict[tuple[str, bytes], list[Block]] = {}
         self._masks: dict[int, tuple[Q.Query, int]] = {}
+        self._flags: dict[int, tuple[int, bytes]] = {}
+        self._term_masks: dict[tuple[str, bytes], int] = {}
+        # a large index is evaluated with numpy (coi.engine.vector): its import pays for itself there
+        self.vector = self.size >= VECTOR_DOCS
+        self.arrays: dict[tuple[str, bytes], Any] = {}  # coi.engine.vector's postings per term, as arrays
 
     def _term(self, q: Q.Term) -> tuple[str, bytes] | None:
         schema = self.reader.schema
@@ -104,8 +98,9 @@ class Evaluation:
 
     def blocks(self, q: Q.Term) -> list[Block]:
         term = self._term(q)
-        if term is None:
-            return []
+        return [] if term is None else self.term_blocks(term)
+
+    def term_blocks(self, term: tuple[str, bytes]) -> list[Block]:
         if term not in self._blocks:
             self._blocks[term] = _read_blocks(self.reader, *term)
         return self._blocks[term]
@@ -119,16 +114,15 @@ class Evaluation:
 
     def _mask(self, q: Q.Query) -> int:
         if isinstance(q, Q.Term):
-            flags = bytearray(self.size)
-            for ids, _, offset, _ in self.blocks(q):
-                deque(map(flags.__setitem__, map(offset.__add__, ids) if offset else ids, repeat(1)), maxlen=0)
-            return int.from_bytes(flags, "little")
+            return self._terms_mask([q])
+        if isinstance(q, Q.Or) and not q.minmatch:  # its terms' postings marked in one go
+            terms = [sub for sub in q.subqueries if isinstance(sub, Q.Term)]
+            rest = [sub for sub in q.subqueries if not isinstance(sub, Q.Term)]
+            return reduce(or_, (self.mask(sub) for sub in rest), self._terms_mask(terms) if terms else 0)
         if isinstance(q, Q.NullQuery.__class__):
             return 0
         if isinstance(q, Q.Every) and q.fieldname in (None, "", "*"):
             return self.everything
-        if isinstance(q, Q.Or) and not q.minmatch:
-            return reduce(or_, (self.mask(sub) for sub in q.subqueries), 0)
         if isinstance(q, Q.And):
             subs = [self.mask(sub) for sub in q.subqueries]
             return reduce(and_, subs) if subs else 0
@@ -138,6 +132,25 @@ class Evaluation:
             return self.everything & ~self.mask(q.query)
         return to_mask(self.searcher.docs_for_query(q), self.size)
 
+    def _terms_mask(self, terms: list[Q.Term]) -> int:
+        """The documents holding any of `terms`."""
+        found = [t for t in (self._term(q) for q in terms) if t is not None]
+        if len(found) == 1 and found[0] in self._term_masks:
+            return self._term_masks[found[0]]
+        if self.vector:
+            from coi.engine.vector import mark
+
+            out = mark(self, found)
+        else:
+            flags = bytearray(self.size)
+            for term in found:
+                for ids, _, offset, _ in self.term_blocks(term):
+                    deque(map(flags.__setitem__, map(offset.__add__, ids) if offset else ids, repeat(1)), maxlen=0)
+            out = int.from_bytes(flags, "little")
+        if len(found) == 1:
+            self._term_masks[found[0]] = out
+        return out
+
     def score(self, q: Q.Query, docs: int) -> dict[int, float] | None:
         """BM25F scores of the documents of bitmap `docs` (documents `q` matches) as whoosh computes them; None if
         `q` is not `scorable`."""
@@ -146,17 +159,41 @@ class Evaluation:
         if isinstance(q, Q.Every):
             return dict.fromkeys(members(docs), 1.0)
         scores: dict[int, float] = {}
-        self._add_scores(q, 1.0, docs, mask_bytes(docs, self.size), scores)
+        for leaf in self._leaves(q, docs):
+            self._add_leaf(leaf, scores)
         return scores
 
-    def _add_scores(self, q: Q.Query, factor: float, docs: int, flags: bytes, scores: dict[int, float]) -> None:
+    def top_scores(self, q: Q.Query, docs: int, n: int | None) -> dict[int, float] | None:
+        """The scores of the documents of bitmap `docs` that can be among the `n` best: every document scoring at
+        least the n-th best score (ties included; n None: every document), as `score` gives them. None if `q` is
+        not `scorable`.
+
+        A large index is scored with numpy, a part at a time over all its postings (the same operations in the
+        same order as `score`, so the same numbers), and only the best are kept."""
+        if not scorable(q) or isinstance(q, Q.Every):
+            return self.score(q, docs)
+        leaves = self._leaves(q, docs)
+        if not self.vector:
+            scores: dict[int, float] = {}
+            for leaf in leaves:
+                self._add_leaf(leaf, scores)
+            return scores
+        return vectorized_top(self, leaves, n)
+
+    def _leaves(self, q: Q.Query, docs: int) -> list[Leaf]:
+        """The scoring parts of `q` in the order whoosh's matchers add them: each a term or NOT with its boost
+        factor and the bitmap of the documents it adds to."""
+        out: list[Leaf] = []
+        self._collect(q, 1.0, docs, out)
+        return out
+
+    def _collect(self, q: Q.Query, factor: float, docs: int, out: list[Leaf]) -> None:
         if isinstance(q, Q.Term):
-            self._add_term_scores(q, factor * q.boost, flags, scores)
+            out.append((q, factor * q.boost, docs))
         elif isinstance(q, Q.Not):  # inside AND or OR: whoosh's inverse matcher scores 1 where the part does not match
-            for d in members(docs & ~self.mask(q.query)):
-                scores[d] = scores.get(d, 0.0) + factor
+            out.append((q, factor, docs & ~self.mask(q.query)))
         elif isinstance(q, Q.AndNot):
-            self._add_scores(q.a, factor, docs, flags, scores)
+            self._collect(q.a, factor, docs, out)
         elif isinstance(q, (Q.And, Q.Or)):
             subs = q.subqueries
             if len(subs) > 1:
@@ -164,37 +201,76 @@ class Evaluation:
             for sub in subs:
                 # a part of an OR adds to the documents it matches; terms and NOT select themselves
                 if isinstance(q, Q.Or) and isinstance(sub, (Q.And, Q.AndNot)):
-                    part = docs & self.mask(sub)
-                    self._add_scores(sub, factor, part, mask_bytes(part, self.size), scores)
+                    self._collect(sub, factor, docs & self.mask(sub), out)
                 else:
-                    self._add_scores(sub, factor, docs, flags, scores)
+                    self._collect(sub, factor, docs, out)
 
-    def _add_term_scores(self, q: Q.Term, factor: float, flags: bytes, scores: dict[int, float]) -> None:
+    def flags(self, docs: int) -> bytes:
+        """A bitmap as bytes (see mask_bytes), converted once per evaluation: many parts share one."""
+        found = self._flags.get(id(docs))
+        if found is None or found[0] is not docs:
+            found = self._flags[id(docs)] = (docs, mask_bytes(docs, self.size))
+        return found[1]
+
+    def bm25(self, term: tuple[str, bytes], factor: float) -> tuple[float, float, float] | None:
+        """(c1, c2, c3) such that a posting of weight w in a field of length l scores c1 * w / (w + c2 + c3 * l):
+        whoosh's bm25 = idf * tf * (K1 + 1) / (tf + K1 * ((1 - B) + B * length / avgfl)), computed as whoosh's
+        BM25F scorer does it, times `factor`; None for a field without lengths (an ID field: the weight times
+        `factor` is the score)."""
+        scorer = self.searcher.weighting.scorer(self.searcher, *term)
+        if not isinstance(scorer, BM25FScorer):
+            return None
+        k1, b = scorer.K1, scorer.B
+        return scorer.idf * (k1 + 1) * factor, k1 * (1 - b), k1 * b / scorer.avgfl
+
+    def _add_leaf(self, leaf: Leaf, scores: dict[int, float]) -> None:
+        """Add a part's contributions to `scores`, for every document it adds to."""
+        q, factor, docs = leaf
+        if isinstance(q, Q.Not):
+            for d in members(docs):
+                scores[d] = scores.get(d, 0.0) + factor
+            return
         term = self._term(q)
         if term is None:
             return
-        scorer = self.searcher.weighting.scorer(self.searcher, *term)
+        flags = self.flags(docs)
         get = scores.get
-        if not isinstance(scorer, BM25FScorer):  # a field without lengths (an ID field): the weight is the score
-            for ids, weights, offset, _ in self.blocks(q):
-                for d, w in zip(ids, weights, strict=True):
+        constants = self.bm25(term, factor)
+        if constants:
+            c1, c2, c3 = constants
+        for ids, weights, offset, perdoc in self.blocks(q):
+            pairs = zip(ids, expand(weights, len(ids)), strict=True)
+            if not constants:  # a field without lengths (an ID field): the weight is the score
+                for d, w in pairs:
                     d += offset
                     if flags[d]:
                         scores[d] = get(d, 0.0) + w * factor
-            return
-        # bm25 = idf * tf * (K1 + 1) / (tf + K1 * ((1 - B) + B * length / avgfl)), as whoosh.scoring.bm25
-        k1, b = scorer.K1, scorer.B
-        c1 = scorer.idf * (k1 + 1) * factor
-        c2 = k1 * (1 - b)
-        c3 = k1 * b / scorer.avgfl
-        for ids, weights, offset, perdoc in self.blocks(q):
+                continue
             lengths = length_bytes(perdoc, q.fieldname) or b""
             n = len(lengths)
-            for d, w in zip(ids, weights, strict=True):
+            for d, w in pairs:
                 g = d + offset
                 if flags[g]:
                     length = LENGTHS[lengths[d]] if d < n else None
                     scores[g] = get(g, 0.0) + c1 * w / (w + c2 + c3 * (length if length is not None else 1))
+
+
+VECTOR_DOCS = 20_000  # an index of this many documents (or more) is evaluated with numpy
+
+
+def vectorized_top(evaluation: Evaluation, leaves: list[Leaf], n: int | None) -> dict[int, float]:
+    from coi.engine.vector import top_scores
+
+    return top_scores(evaluation, leaves, n)
+
+
+def expand(weights: Weights, n: int) -> Any:
+    """A block's weights, one per posting (whoosh minifies a block whose weights are all equal)."""
+    if weights is None:
+        return repeat(1.0, n)
+    if isinstance(weights, float):
+        return repeat(weights, n)
+    return weights
 
 
 def live_mask(searcher: Any, fieldname: str, text: str) -> int:
