@@ -157,11 +157,18 @@ def tree_rss_kb(pid: int) -> int:
 
 
 def timed_child(args: list[str]) -> tuple[dict, int]:
-    """Run a child; its JSON output and the peak of its process tree's summed RSS in KB (sampled every 0.1 s;
-    at least the largest single process's own peak)."""
+    """Run a child; its JSON output and the peak of its process tree's summed RSS in KB."""
+    out, _, peak = run_sampled([sys.executable, __file__, *args])
+    return json.loads(out.strip().splitlines()[-1]), peak
+
+
+def run_sampled(cmd: list[str], env: dict[str, str] | None = None) -> tuple[str, float, int]:
+    """Run a command; its output, wall seconds and the peak of its process tree's summed RSS in KB (sampled every
+    0.1 s; at least the largest single process's own peak)."""
     import threading
 
-    proc = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True)
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env)
     peak = [0]
     done = threading.Event()
 
@@ -173,11 +180,12 @@ def timed_child(args: list[str]) -> tuple[dict, int]:
     sampler.start()
     out = proc.stdout.read() if proc.stdout else ""
     _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
     done.set()
     sampler.join()
     if status != 0:
-        raise SystemExit(f"child {args} failed")
-    return json.loads(out.strip().splitlines()[-1]), max(peak[0], usage.ru_maxrss)
+        raise SystemExit(f"{cmd} failed")
+    return out, seconds, max(peak[0], usage.ru_maxrss)
 
 
 def du(path: Path) -> int:
@@ -192,23 +200,30 @@ def pct(values: list[float], q: float) -> float:
 
 
 def query_coi(index_dir: Path, rounds: int) -> dict[str, float]:
+    """coi's side of the query rows. "plain" and "faceted" are `Searcher.rank`: the page's passages by document
+    number with scores and the exact total, and for faceted the five facets over every match; no stored field is
+    read, as the naive engine's `search` reads none. "page" is what showing a plain result adds: the 10 hits'
+    stored records, snippets and citations (`Searcher.hits`)."""
     from coi.search import Filters, Searcher
 
-    plain, faceted = [], []
+    plain, faceted, page = [], [], []
     with Searcher(index_dir) as s:
         s.search("warm up", Filters(types=("kamervragen",), date_from=dt.date(2015, 1, 1)))
         for r in range(rounds):
             for i, q in enumerate(QUERIES):
                 t = time.perf_counter()
-                s.search(q, limit=10)
+                ranking = s.rank(q, limit=10, facets=False)
                 plain.append(time.perf_counter() - t)
+                t = time.perf_counter()
+                s.hits(ranking)
+                page.append(time.perf_counter() - t)
                 f = Filters(types=(("kamervragen", "kamerbrief", "beslisnota")[i % 3],),
                             date_from=dt.date(2012 + r % 5, 1, 1), date_to=dt.date(2024, 12, 31))
                 t = time.perf_counter()
-                s.search(q, f, limit=10)
+                s.rank(q, f, limit=10)
                 faceted.append(time.perf_counter() - t)
     return {"plain_p50": pct(plain, .5), "plain_p95": pct(plain, .95), "faceted_p50": pct(faceted, .5),
-            "faceted_p95": pct(faceted, .95)}
+            "faceted_p95": pct(faceted, .95), "page_p50": pct(page, .5), "page_p95": pct(page, .95)}
 
 
 def query_naive(index_dir: Path, rounds: int) -> dict[str, float]:
@@ -259,7 +274,8 @@ def end_to_end(n_passages: int, work: Path) -> dict[str, float]:
     copies = max(1, n_passages // 18)
     generate_corpus(ROOT / "corpus", corpus, copies)
     index_dir = work / "e2e-index"
-    build = coi_cli(index_dir, "index", str(corpus))
+    _, build, peak = run_sampled([sys.executable, "-m", "coi", "--index", str(index_dir), "index", str(corpus)],
+                                 env=dict(os.environ, PYTHONPATH=str(ROOT)))
     files = sorted(corpus.iterdir())
     one = files[len(files) // 2]
     one.write_text(one.read_text(encoding="utf-8") + "\n\nEen nieuwe alinea over terugkeer.\n", encoding="utf-8")
@@ -270,7 +286,41 @@ def end_to_end(n_passages: int, work: Path) -> dict[str, float]:
     with Searcher(index_dir) as s:
         passages = len(s.passages())
     return {"files": len(files), "passages": passages, "build_s": build, "passages_per_s": passages / build,
-            "reindex_one_s": reindex, "cold_search_s": cold}
+            "reindex_one_s": reindex, "cold_search_s": cold, "peak_rss_mb": peak / 1024}
+
+
+def serve_latency(index_dir: Path, rounds: int = 3) -> dict[str, float]:
+    """`coi serve` on the index as a user starts it, then the search page and /api/search for each benchmark
+    query as a browser asks for them (a new connection each): wall time per request, p50 and p95 in ms."""
+    import socket
+    import urllib.parse
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    server = subprocess.Popen([sys.executable, "-m", "coi", "--index", str(index_dir), "serve", "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):  # up to 30 s to start
+            try:
+                urllib.request.urlopen(base + "/api/search?q=warm", timeout=30).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        times = []
+        for _ in range(rounds):
+            for q in QUERIES:
+                for path in ("/?q=", "/api/search?q="):
+                    t = time.perf_counter()
+                    urllib.request.urlopen(base + path + urllib.parse.quote(q), timeout=60).read()
+                    times.append(time.perf_counter() - t)
+        return {"serve_p50": pct(times, .5), "serve_p95": pct(times, .95)}
+    finally:
+        server.terminate()
+        server.wait()
 
 
 # ------------------------------------------------------------------------------------------------- main
@@ -310,6 +360,7 @@ def run_size(n: int, rounds: int, procs: int, engines: tuple[str, ...] = ("naive
         if "coi" in engines:
             row["coi"].update(query_coi(work / "coi", rounds))
             row["coi"].update(cold_search(work / "coi"))
+            row["coi"].update(serve_latency(work / "coi"))
         if n <= 100_000 and "coi" in engines:
             row["end_to_end"] = end_to_end(n, work)
         return row
@@ -319,28 +370,30 @@ def run_size(n: int, rounds: int, procs: int, engines: tuple[str, ...] = ("naive
 
 def table(results: dict) -> str:
     lines = ["| passages | engine | build passages/s | index MB | peak RSS MB | plain p50/p95 ms | "
-             "faceted p50/p95 ms |", "|---|---|---|---|---|---|---|"]
+             "faceted p50/p95 ms | a page of 10 hits p50/p95 ms |", "|---|---|---|---|---|---|---|---|"]
     for row in results.values():
         for kind in ("naive", "coi"):
             if kind not in row:
                 continue
             r = row[kind]
+            hits = f"{r['page_p50']:.0f} / {r['page_p95']:.0f}" if "page_p50" in r else "–"
             lines.append(f"| {row['passages']:,} | {kind} | {r['passages_per_s']:.0f} | {r['size_mb']:.0f} | "
-                         f"{r['peak_rss_mb']:.0f} | {r['plain_p50']:.0f} / {r['plain_p95']:.0f} | "
-                         f"{r['faceted_p50']:.0f} / {r['faceted_p95']:.0f} |")
-    lines += ["", "| passages | `coi index` files → passages/s (parsing included) | re-index one changed document s |"
-              " `coi search` cold start s |", "|---|---|---|---|"]
+                         f"{r['peak_rss_mb']:.0f} | {r['plain_p50']:.1f} / {r['plain_p95']:.1f} | "
+                         f"{r['faceted_p50']:.1f} / {r['faceted_p95']:.1f} | {hits} |")
+    lines += ["", "| passages | `coi index` files → passages/s (parsing included) | its peak RSS MB | "
+              "re-index one changed document s |", "|---|---|---|---|"]
     for row in results.values():
         e = row.get("end_to_end")
         if e:
             lines.append(f"| {e['passages']:,} | {e['files']} files, {e['passages_per_s']:.0f}/s | "
-                         f"{e['reindex_one_s']:.2f} | {e['cold_search_s']:.2f} |")
-    lines += ["", "| passages | faceted `coi search` as a new process: wall s (median of 5) | its peak RSS MB |",
-              "|---|---|---|"]
+                         f"{e.get('peak_rss_mb', 0):.0f} | {e['reindex_one_s']:.2f} |")
+    lines += ["", "| passages | faceted `coi search` as a new process: wall s (median of 5) | its peak RSS MB | "
+              "`coi serve` request p50/p95 ms |", "|---|---|---|---|"]
     for row in results.values():
         c = row.get("coi", {})
         if "cold_search_s" in c:
-            lines.append(f"| {row['passages']:,} | {c['cold_search_s']:.2f} | {c['search_rss_mb']:.0f} |")
+            serve = f"{c['serve_p50']:.0f} / {c['serve_p95']:.0f}" if "serve_p50" in c else "–"
+            lines.append(f"| {row['passages']:,} | {c['cold_search_s']:.2f} | {c['search_rss_mb']:.0f} | {serve} |")
     return "\n".join(lines)
 
 

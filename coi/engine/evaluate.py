@@ -24,7 +24,7 @@ from operator import and_, or_
 from typing import Any
 
 from whoosh import query as Q
-from whoosh.scoring import BM25FScorer
+from whoosh.scoring import BM25F
 
 from coi.engine.fixes import LENGTHS, length_bytes
 from coi.engine.postings import Weights, term_blocks
@@ -41,8 +41,6 @@ def _read_blocks(reader: Any, fieldname: str, btext: bytes) -> list[Block]:
     offset for the index's."""
     out: list[Block] = []
     for segment, offset in reader.leaf_readers():
-        if (fieldname, btext) not in segment:
-            continue
         perdoc = segment._perdoc
         out += [(ids, weights, offset, perdoc) for ids, weights in term_blocks(segment, fieldname, btext)]
     return out
@@ -94,7 +92,7 @@ class Evaluation:
             btext = schema[q.fieldname].to_bytes(q.text)
         except ValueError:
             return None
-        return (q.fieldname, btext) if (q.fieldname, btext) in self.reader else None
+        return q.fieldname, btext  # a term no segment holds has no blocks
 
     def blocks(self, q: Q.Term) -> list[Block]:
         term = self._term(q)
@@ -214,14 +212,21 @@ class Evaluation:
 
     def bm25(self, term: tuple[str, bytes], factor: float) -> tuple[float, float, float] | None:
         """(c1, c2, c3) such that a posting of weight w in a field of length l scores c1 * w / (w + c2 + c3 * l):
-        whoosh's bm25 = idf * tf * (K1 + 1) / (tf + K1 * ((1 - B) + B * length / avgfl)), computed as whoosh's
-        BM25F scorer does it, times `factor`; None for a field without lengths (an ID field: the weight times
-        `factor` is the score)."""
-        scorer = self.searcher.weighting.scorer(self.searcher, *term)
-        if not isinstance(scorer, BM25FScorer):
+        whoosh's bm25 = idf * tf * (K1 + 1) / (tf + K1 * ((1 - B) + B * length / avgfl)) with the constants of its
+        BM25F scorer (the searcher's idf, the field's B), times `factor`; None for a field without lengths (an ID
+        field: the weight times `factor` is the score). Built here rather than through whoosh's scorer, which
+        looks the term up in every segment again for statistics this does not use."""
+        fieldname, btext = term
+        if not self.reader.schema[fieldname].scorable:
             return None
-        k1, b = scorer.K1, scorer.B
-        return scorer.idf * (k1 + 1) * factor, k1 * (1 - b), k1 * b / scorer.avgfl
+        weighting = self.searcher.weighting
+        if not isinstance(weighting, BM25F):
+            raise TypeError(f"coi scores with BM25F, not {type(weighting).__name__}")
+        k1, b = weighting.K1, weighting._field_B.get(fieldname, weighting.B)
+        text = self.reader.schema[fieldname].from_bytes(btext)
+        idf = self.searcher.idf(fieldname, text)
+        avgfl = self.searcher.avg_field_length(fieldname) or 1
+        return idf * (k1 + 1) * factor, k1 * (1 - b), k1 * b / avgfl
 
     def _add_leaf(self, leaf: Leaf, scores: dict[int, float]) -> None:
         """Add a part's contributions to `scores`, for every document it adds to."""
@@ -231,7 +236,7 @@ class Evaluation:
                 scores[d] = scores.get(d, 0.0) + factor
             return
         term = self._term(q)
-        if term is None:
+        if term is None or not self.term_blocks(term):
             return
         flags = self.flags(docs)
         get = scores.get

@@ -26,6 +26,7 @@ from itertools import accumulate
 from typing import Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher
+from whoosh.reading import TermNotFound
 
 # Weights of a block: a tuple, None (every weight 1.0) or one float (every weight that), as whoosh minifies them
 Weights = Sequence[float] | float | None
@@ -50,9 +51,13 @@ def _floats(n: int) -> struct.Struct:
 
 
 def term_blocks(segment: Any, fieldname: str, btext: bytes) -> list[RawBlock]:
-    """The posting blocks of a term in one segment (which holds the term), document numbers the segment's."""
+    """The posting blocks of a term in one segment, document numbers the segment's (none if it lacks the term:
+    one look-up in the term table answers both)."""
     terms = segment._terms
-    info = terms.term_info(fieldname, btext)
+    try:
+        info = terms.term_info(fieldname, btext)
+    except TermNotFound:
+        return []
     if not info.is_inlined():
         offset, length = info.extent()
         if isinstance(length, tuple):  # whoosh's W3TermInfo.from_bytes unpacks the length as a 1-tuple
