@@ -318,22 +318,23 @@ class Searcher:
         return self._values_cache[fieldname]
 
     def facets(self, docnums: set[int] | frozenset[int], mask: int | None = None) -> dict[str, dict[str, int]]:
-        """Counts per facet value over `docnums` (or the documents of bitmap `mask`). A few thousand documents are
-        looked up one by one in the columns; more are counted by intersecting bitmaps of each value's documents."""
+        """Counts per facet value over `docnums` (or the documents of bitmap `mask`). A large index counts the
+        matches' values in whole columns at once; a small one looks a few thousand documents up one by one and
+        counts more by intersecting bitmaps of each value's documents."""
+        out: dict[str, dict[str, int]] = {}
+        if self.vector:  # one count of the matches' values per facet (coi.engine.columns)
+            from coi.engine.columns import matches
+
+            where = matches(to_mask(docnums, self.size) if mask is None else mask, self.size)
+            for name in FACETS:
+                counts = self._facet_column(name).counts(where)
+                out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+            return out
         if mask is not None and mask.bit_count() <= FEW:
             docnums, mask = set(members(mask)), None
         if mask is None and len(docnums) <= FEW:
             return self._facets_by_lookup(docnums)
         matched = to_mask(docnums, self.size) if mask is None else mask
-        out: dict[str, dict[str, int]] = {}
-        if self.vector:  # one count of the matches' values per facet (coi.engine.columns)
-            from coi.engine.columns import matches
-
-            where = matches(matched, self.size)
-            for name in FACETS:
-                counts = self._facet_column(name).counts(where)
-                out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-            return out
         for name in FACETS:
             counts = {}
             if matched:
