@@ -43,6 +43,25 @@ def test_posting_blocks_read_from_bytes_are_whooshs(segmented) -> None:  # noqa:
     assert compared > 5000 and fast > 500  # every term of every field; those in more than one posting: blocks
 
 
+def test_posting_arrays_are_whooshs_postings(segmented) -> None:  # noqa: F811
+    """A large index reads postings as arrays, most blocks cut straight out of the pickle: the same numbers."""
+    from coi.engine.vector import segment_arrays
+
+    compared = 0
+    with Searcher(segmented) as s:
+        for segment, _ in s.reader.leaf_readers():
+            for field in FIELDS:
+                if field not in segment.schema:
+                    continue
+                for btext in segment.lexicon(field):
+                    matcher = segment._terms.matcher(field, btext, segment.schema[field].format)
+                    ids, weights = segment_arrays(segment, field, btext)
+                    assert list(zip(ids.tolist(), weights.tolist(), strict=True)) == _normal(_by_matcher(matcher))
+                    compared += 1
+        assert segment_arrays(segment, "text", b"zzzgeenwoord") is None
+    assert compared > 5000
+
+
 QUERIES = ["Azerbeidzjan", "oppositie", "politieke gevangenen", "mensenrechten", "Nagorno-Karabach humanitaire hulp",
            "terugkeer OR uitzetting", "Azerbeidzjan NOT Armenië", "Bakoe OR NOT oppositie", "*", "waar is de ambassade"]
 FILTERS = [Filters(), Filters(types=("kamervragen",), date_from=dt.date(2020, 1, 1)),

@@ -13,14 +13,20 @@ small index, and `coi search`'s start, do without it.
 
 from __future__ import annotations
 
+import pickle
+import struct
+import zlib
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from whoosh import query as Q
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.reading import TermNotFound
 
 from coi.engine.evaluate import Leaf, expand
 from coi.engine.fixes import LENGTHS, length_bytes
+from coi.engine.postings import _BLOCK_LENGTH, _HEAD_BYTES, _INFO, _ONE, _parse, term_blocks
 
 if TYPE_CHECKING:
     from coi.engine.evaluate import Evaluation
@@ -87,20 +93,102 @@ def term_arrays(evaluation: Evaluation, term: tuple[str, bytes]) -> list[tuple[i
     """A term's postings per segment: (offset, per-document reader, document numbers, weights), as arrays
     (cached on the evaluation)."""
     if term not in evaluation.arrays:
-        evaluation.arrays[term] = _segments(evaluation.term_blocks(term))
-    found: list[tuple[int, Any, Any, Any]] = evaluation.arrays[term]
-    return found
-
-
-def _segments(blocks: list[Any]) -> list[tuple[int, Any, Any, Any]]:
-    groups: dict[int, list[Any]] = {}
-    for block in blocks:
-        groups.setdefault(block[2], []).append(block)
-    out = []
-    for offset, group in groups.items():
-        count = sum(len(b[0]) for b in group)
-        ids = np.fromiter(chain.from_iterable(b[0] for b in group), dtype=np.int64, count=count)
-        weights = np.fromiter(chain.from_iterable(expand(b[1], len(b[0])) for b in group), dtype=np.float64,
-                              count=count)
-        out.append((offset, group[0][3], ids, weights))
+        found = []
+        for segment, offset in evaluation.reader.leaf_readers():
+            arrays = segment_arrays(segment, *term)
+            if arrays is not None and len(arrays[0]):
+                found.append((offset, segment._perdoc, *arrays))
+        evaluation.arrays[term] = found
+    out: list[tuple[int, Any, Any, Any]] = evaluation.arrays[term]
     return out
+
+
+_POSTING_WEIGHT = np.dtype([("opcode", "u1"), ("weight", ">f8")])  # a pickled float: BINFLOAT, big-endian double
+
+
+def segment_arrays(segment: Any, fieldname: str, btext: bytes) -> tuple[Any, Any] | None:
+    """A term's postings in one segment as arrays (document numbers, weights), None if the segment lacks it.
+    Blocks laid out as coi.engine.postings expects them and whose id deltas are all below 256 (one byte each
+    in the pickle: most blocks of any term with more than a few hundred postings) are cut out of the pickle
+    as arrays, with no Python step per posting; any other block is read by coi.engine.postings."""
+    terms = segment._terms
+    try:
+        info = terms.term_info(fieldname, btext)
+    except TermNotFound:
+        return None
+    if info.is_inlined():
+        return _joined(term_blocks(segment, fieldname, btext))
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # whoosh's W3TermInfo.from_bytes unpacks the length as a 1-tuple
+        length = length[0]
+    data = terms._postfile.get(offset, length)
+    if data[:4] != WHOOSH3_HEADER_MAGIC:
+        return _joined(term_blocks(segment, fieldname, btext))
+    ids: list[Any] = []
+    weights: list[Any] = []
+    pos, end = 4, len(data)
+    while pos < end:
+        size = _BLOCK_LENGTH.unpack_from(data, pos)[0]
+        pos += 4
+        stop = pos + abs(size)
+        head_at = _INFO.match(data, pos)
+        if head_at is None:
+            return _joined(term_blocks(segment, fieldname, btext))
+        count = pickle.loads(data[pos:head_at.end()])[0]
+        body = data[head_at.end():stop]
+        head = zlib.decompressobj().decompress(body, _HEAD_BYTES) if body[:1] == b"x" else body
+        block = _block(head, count)
+        if block is None:  # not the common layout: this block the general way
+            parsed = _parse(data[:4] + _BLOCK_LENGTH.pack(-abs(size)) + data[pos:stop])
+            if parsed is None:
+                return _joined(term_blocks(segment, fieldname, btext))
+            block = _joined(parsed)
+        ids.append(block[0])
+        weights.append(block[1])
+        pos = stop
+        if size < 0:
+            break
+    if pos != end:
+        return _joined(term_blocks(segment, fieldname, btext))
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+_FIRST = {ord("K"): (2, struct.Struct("<B")), ord("M"): (3, struct.Struct("<H")), ord("J"): (5, struct.Struct("<i"))}
+
+
+def _block(head: bytes, n: int) -> tuple[Any, Any] | None:
+    """(document numbers, weights) of a block's data pickle when its id deltas after the first (the first is the
+    block's first document number: BININT1, 2 or 4) are one-byte ints (BININT1)."""
+    first = _FIRST.get(head[3]) if len(head) > 3 and head[:3] == b"\x80\x02(" else None
+    if first is None:
+        return None
+    width, unpack = first
+    start = 3 + width
+    ends = start + 2 * (n - 1)
+    if head[start:ends:2] != b"K" * (n - 1) or head[ends:ends + 1] != b"t":
+        return None
+    deltas = np.empty(n, dtype=np.int64)
+    deltas[0] = unpack.unpack_from(head, 4)[0]
+    deltas[1:] = np.frombuffer(head[start + 1:ends:2], dtype=np.uint8)
+    ids = np.cumsum(deltas)
+    at = ends + 1
+    memo = head[at:at + 1]
+    at += 2 if memo == b"q" else 5 if memo == b"r" else 0
+    kind = head[at:at + 1]
+    if kind == b"N":
+        return ids, np.ones(n, dtype=np.float64)
+    if kind == b"G":
+        return ids, np.full(n, _ONE.unpack_from(head, at + 1)[0], dtype=np.float64)
+    stop = at + 1 + 9 * n
+    if kind != b"(" or head[stop:stop + 1] != b"t":
+        return None
+    return ids, np.frombuffer(head[at + 1:stop], dtype=_POSTING_WEIGHT)["weight"].astype(np.float64)
+
+
+def _joined(blocks: list[Any]) -> tuple[Any, Any]:
+    """Blocks of coi.engine.postings as two arrays."""
+    count = sum(len(b[0]) for b in blocks)
+    ids = np.fromiter(chain.from_iterable(b[0] for b in blocks), dtype=np.int64, count=count)
+    weights = np.fromiter(chain.from_iterable(expand(b[1], len(b[0])) for b in blocks), dtype=np.float64,
+                          count=count)
+    return ids, weights
