@@ -216,6 +216,14 @@ class Searcher:
             self._facet_columns[fieldname] = FacetColumn(self.reader, fieldname)
         return self._facet_columns[fieldname]
 
+    def day(self) -> Any:
+        """The day column (yyyymmdd, 0 when unknown) as an array (a large index only)."""
+        if "day" not in self._facet_columns:
+            from coi.engine.columns import day_array
+
+            self._facet_columns["day"] = day_array(self.reader)
+        return self._facet_columns["day"]
+
     def _deleted_mask(self) -> int:
         if self._deleted is None:
             self._deleted = deleted_mask(self.reader)
@@ -296,6 +304,11 @@ class Searcher:
     def _dated(self, lo: int, hi: int) -> int:
         """The documents dated from `lo` to `hi` (yyyymmdd) as a bitmap: whole years by their cached bitmaps, only
         the years a bound cuts through document by document. Undated documents are left out."""
+        if self.vector:  # one comparison over the whole day column
+            from coi.engine.columns import flags_mask
+
+            day = self.day()
+            return flags_mask((day > 0) & (day >= lo) & (day <= hi)) & ~self._deleted_mask()  # undated: out
         out = 0
         day = None
         for value in self.values("year"):
@@ -494,6 +507,10 @@ class Searcher:
         """The first `n` passages of a bitmap, for a query for everything: in index order (whoosh's relevance
         order when every score is equal), or by date, newest first."""
         if sort == "date":
+            if self.vector:
+                from coi.engine.columns import by_date, matches
+
+                return by_date(matches(allowed, self.size), None, self.day(), n)
             day = self.column("day")
             return [(d, 1.0) for d in heapq.nsmallest(n, members(allowed), key=lambda d: (-day[d], d))]
         return [(d, 1.0) for d in itertools.islice(members(allowed), n)]
@@ -507,6 +524,10 @@ class Searcher:
         scores = evaluation.top_scores(q, matched, n if sort == "relevance" else None)
         if scores is not None:
             if sort == "date":
+                if self.vector:
+                    from coi.engine.columns import by_date
+
+                    return by_date(list(scores), list(scores.values()), self.day(), n)
                 day = self.column("day")
                 return [(d, scores[d]) for d in heapq.nsmallest(n, scores, key=lambda d: (-day[d], -scores[d], d))]
             return [(d, scores[d]) for d in heapq.nsmallest(n, scores, key=lambda d: (-scores[d], d))]

@@ -66,6 +66,7 @@ QUERIES = ["Azerbeidzjan", "oppositie", "politieke gevangenen", "mensenrechten",
            "terugkeer OR uitzetting", "Azerbeidzjan NOT Armenië", "Bakoe OR NOT oppositie", "*", "waar is de ambassade"]
 FILTERS = [Filters(), Filters(types=("kamervragen",), date_from=dt.date(2020, 1, 1)),
            Filters(topics=("oppositie",)), Filters(not_countries=("armenie",), date_to=dt.date(2021, 6, 30)),
+           Filters(date_from=dt.date(2019, 3, 15), date_to=dt.date(2023, 5, 2)),
            Filters(sources=("Minister van Buitenlandse Zaken",))]
 
 
@@ -78,6 +79,7 @@ def test_a_large_index_is_searched_as_a_small_one(segmented, monkeypatch, text) 
                 r = s.search(text, f, limit=15)
                 out.append((r.total, r.facets, [(h.id, h.score, h.match) for h in r.hits]))
             out.append(s.search(text, sort="date", limit=15).hits)
+            out.append(s.search(text, Filters(date_to=dt.date(2022, 8, 31)), sort="date", page=2).hits)
             return out
 
     small = run()

@@ -61,8 +61,7 @@ class FacetColumn:
 
     def mask(self, value: str) -> int:
         """The documents with `value`, as a bitmap (see coi.engine.evaluate); deleted ones included."""
-        flags = self.holds(value)[self.refs].view(np.uint8)
-        return int.from_bytes(flags.tobytes(), "little")
+        return flags_mask(self.holds(value)[self.refs])
 
     def counts(self, docnums: Any) -> dict[str, int]:
         """How many of the documents `docnums` (an array) hold each value; empty values left out."""
@@ -100,3 +99,29 @@ def live(mask: int, reader: Any) -> int:
 def matches(mask: int, size: int) -> Any:
     """The document numbers of a bitmap as an array."""
     return np.flatnonzero(np.frombuffer(mask.to_bytes(size, "little"), dtype=np.uint8))
+
+
+def flags_mask(flags: Any) -> int:
+    """A bitmap (see coi.engine.evaluate) from an array of booleans, one per document."""
+    return int.from_bytes(np.asarray(flags, dtype=bool).view(np.uint8).tobytes(), "little")
+
+
+def day_array(reader: Any) -> Any:
+    """The `day` column (a NumericColumn of big-endian int32, 0 by default) over every segment, as an array."""
+    out = np.zeros(reader.doc_count_all(), dtype=np.int32)
+    for segment, offset in leaves(reader):
+        if segment.has_column("day"):
+            column = segment.column_reader("day", translate=False)
+            count = min(column._count, segment.doc_count_all())
+            raw = column._dbfile.get(column._basepos, count * 4)
+            out[offset:offset + count] = np.frombuffer(raw, dtype=">i4")
+    return out
+
+
+def by_date(docnums: Any, scores: Any, day: Any, n: int) -> list[tuple[int, float]]:
+    """The first n documents newest first, then by score (highest first; None: every score 1.0), then by
+    document number."""
+    docs = np.asarray(docnums, dtype=np.int64)
+    values = np.ones(len(docs)) if scores is None else np.asarray(scores, dtype=np.float64)
+    order = np.lexsort((docs, -values, -day[docs].astype(np.int64)))[:n]
+    return list(zip(docs[order].tolist(), values[order].tolist(), strict=True))
