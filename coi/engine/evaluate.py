@@ -260,7 +260,7 @@ class Evaluation:
                     scores[g] = get(g, 0.0) + c1 * w / (w + c2 + c3 * (length if length is not None else 1))
 
 
-VECTOR_DOCS = 20_000  # an index of this many documents (or more) is evaluated with numpy
+VECTOR_DOCS = 5_000  # an index of this many documents (or more) is evaluated with numpy
 
 
 def vectorized_top(evaluation: Evaluation, leaves: list[Leaf], n: int | None) -> dict[int, float]:
