@@ -229,8 +229,14 @@ class Searcher:
             self._deleted = deleted_mask(self.reader)
         return self._deleted
 
-    def doc_meta(self, doc_id: str) -> Document:
-        """The metadata of a document (a Document without passages), from its own record (cached)."""
+    def doc_meta(self, doc_id: str, path: str | None = None) -> Document:
+        """The metadata of a document (a Document without passages), from its own record (cached). With the
+        `path` a passage record holds, the record is found by its unique id ("doc:" + path) in one look-up;
+        without, among the records of the doc_id (its passages come first)."""
+        if doc_id not in self._meta and path is not None:
+            fields = self.searcher.document(id=f"doc:{path}")
+            if fields and fields.get("kind") == "doc" and fields.get("doc_id") == doc_id:
+                self._meta[doc_id] = store.meta_document(json.loads(fields["meta"]))
         if doc_id not in self._meta:
             for fields in self.searcher.documents(doc_id=doc_id):
                 if fields.get("kind") == "doc":
@@ -243,7 +249,7 @@ class Searcher:
         fields = self.searcher.document(id=ident) if "#" in ident else None
         if not fields or fields.get("kind") != "passage":
             raise _unknown(ident, "passage")
-        return store.passage_from_record(fields, self.doc_meta(fields["doc_id"]))
+        return store.passage_from_record(fields, self.doc_meta(fields["doc_id"], fields.get("path")))
 
     def document(self, doc_id: str) -> Document:
         """A whole document by its doc_id, as it was parsed."""
@@ -541,7 +547,7 @@ class Searcher:
         from coi.cite import citation_text
 
         fields = self.searcher.stored_fields(docnum)
-        found = store.passage_from_record(fields, self.doc_meta(fields["doc_id"]))
+        found = store.passage_from_record(fields, self.doc_meta(fields["doc_id"], fields.get("path")))
         p, doc = found.passage, found.doc
         snippet = _snippet(p, found.footnotes, words, self.searcher.schema["text"].analyzer)
         return Hit(
