@@ -87,8 +87,14 @@ class Vocabulary:
     _exact: dict[str, list[_Pattern]] = field(default_factory=dict)  # short words, as written (folded)
     _cancel: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)  # topic, phrase on folded text
     _phrases: list[tuple[_Pattern, re.Pattern[str]]] = field(default_factory=list)  # terms that need stop words
+    _compiled: bool = False
 
-    def __post_init__(self) -> None:
+    def compile(self) -> None:
+        """Build the matching tables, once, when the first text is tagged: a search reads only the entries (the
+        synonyms' topic names), and `coi search` starts without compiling hundreds of patterns."""
+        if self._compiled:
+            return
+        self._compiled = True
         tok = DutchTokenizer()
         for entry in self.entries.values():
             for phrase in entry.cancel:
@@ -272,6 +278,7 @@ def _span(words: list[_Word], start: int, end: int) -> tuple[int, int]:
 
 def _hits(text: str, words: list[_Word], vocab: Vocabulary) -> list[_Hit]:
     """Every pattern that matches, with the words it covers; parts of compounds for words no term matched."""
+    vocab.compile()
     out: list[_Hit] = []
     folded = fold(text)
     for pattern, phrase in vocab._phrases:
@@ -320,6 +327,7 @@ class Evidence:
 def _evidence(text: str, words: list[_Word], hits: list[_Hit], vocab: Vocabulary) -> Evidence:
     """The weight of evidence per topic: one piece per word, a term said twice counted once, words covered by
     one of the topic's cancelling phrases left out."""
+    vocab.compile()
     folded = fold(text)
     cancelled: dict[str, list[tuple[int, int]]] = {}
     for key, phrase in vocab._cancel:
