@@ -14,9 +14,10 @@ small index, and `coi search`'s start, do without it.
 from __future__ import annotations
 
 import pickle
+import re
 import struct
 import zlib
-from itertools import chain
+from itertools import accumulate, chain
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -26,7 +27,7 @@ from whoosh.reading import TermNotFound
 
 from coi.engine.evaluate import Leaf, expand
 from coi.engine.fixes import LENGTHS, length_bytes
-from coi.engine.postings import _BLOCK_LENGTH, _HEAD_BYTES, _INFO, _ONE, _parse, term_blocks
+from coi.engine.postings import _BLOCK_LENGTH, _HEAD_BYTES, _INFO, term_blocks
 
 if TYPE_CHECKING:
     from coi.engine.evaluate import Evaluation
@@ -108,9 +109,12 @@ _POSTING_WEIGHT = np.dtype([("opcode", "u1"), ("weight", ">f8")])  # a pickled f
 
 def segment_arrays(segment: Any, fieldname: str, btext: bytes) -> tuple[Any, Any] | None:
     """A term's postings in one segment as arrays (document numbers, weights), None if the segment lacks it.
-    Blocks laid out as coi.engine.postings expects them and whose id deltas are all below 256 (one byte each
-    in the pickle: most blocks of any term with more than a few hundred postings) are cut out of the pickle
-    as arrays, with no Python step per posting; any other block is read by coi.engine.postings."""
+
+    Blocks laid out as coi.engine.postings expects them are cut out of their pickles as bytes: the id deltas
+    (one byte each where all are below 256, the usual case for a term with more than a few hundred postings;
+    else unpickled) and the weights (pickled doubles); the bytes of all blocks become arrays at once at the end.
+    So a block costs a few slices and its head's decompression, with no Python step per posting; a term in any
+    other layout is read by coi.engine.postings."""
     terms = segment._terms
     try:
         info = terms.term_info(fieldname, btext)
@@ -124,8 +128,11 @@ def segment_arrays(segment: Any, fieldname: str, btext: bytes) -> tuple[Any, Any
     data = terms._postfile.get(offset, length)
     if data[:4] != WHOOSH3_HEADER_MAGIC:
         return _joined(term_blocks(segment, fieldname, btext))
-    ids: list[Any] = []
-    weights: list[Any] = []
+    counts: list[int] = []
+    firsts: list[int] = []
+    deltas: list[bytes] = []
+    weights: list[bytes] = []
+    explicit: list[tuple[int, tuple[int, ...]]] = []  # (block number, its document numbers)
     pos, end = 4, len(data)
     while pos < end:
         size = _BLOCK_LENGTH.unpack_from(data, pos)[0]
@@ -138,51 +145,90 @@ def segment_arrays(segment: Any, fieldname: str, btext: bytes) -> tuple[Any, Any
         body = data[head_at.end():stop]
         head = zlib.decompressobj().decompress(body, _HEAD_BYTES) if body[:1] == b"x" else body
         block = _block(head, count)
-        if block is None:  # not the common layout: this block the general way
-            parsed = _parse(data[:4] + _BLOCK_LENGTH.pack(-abs(size)) + data[pos:stop])
-            if parsed is None:
-                return _joined(term_blocks(segment, fieldname, btext))
-            block = _joined(parsed)
-        ids.append(block[0])
-        weights.append(block[1])
+        if block is None:
+            return _joined(term_blocks(segment, fieldname, btext))
+        first, block_deltas, ids, block_weights = block
+        if ids is not None:
+            explicit.append((len(counts), ids))
+        counts.append(count)
+        firsts.append(first)
+        deltas.append(block_deltas)
+        weights.append(block_weights)
         pos = stop
         if size < 0:
             break
-    if pos != end:
+    if pos != end or not counts:
         return _joined(term_blocks(segment, fieldname, btext))
-    return np.concatenate(ids), np.concatenate(weights)
+    return _assemble(counts, firsts, deltas, weights, explicit)
+
+
+def _assemble(counts: list[int], firsts: list[int], deltas: list[bytes], weights: list[bytes],
+              explicit: list[tuple[int, tuple[int, ...]]]) -> tuple[Any, Any]:
+    """The arrays of a term's blocks: each block's first document number and one-byte deltas summed within the
+    block (a running sum over all, less the sum before the block), blocks given whole put in their place."""
+    values = np.frombuffer(b"".join(weights), dtype=_POSTING_WEIGHT)["weight"].astype(np.float64)
+    if len(counts) == 1:  # most terms: fewer numpy calls
+        if explicit:
+            return np.array(explicit[0][1], dtype=np.int64), values
+        ids = np.empty(counts[0], dtype=np.int64)
+        ids[0] = firsts[0]
+        ids[1:] = np.frombuffer(deltas[0], dtype=np.uint8)
+        return np.cumsum(ids, out=ids), values
+    sizes = np.array(counts, dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    total = int(sizes.sum())
+    steps = np.empty(total, dtype=np.int64)
+    is_first = np.zeros(total, dtype=bool)
+    is_first[starts] = True
+    steps[starts] = firsts
+    steps[~is_first] = np.frombuffer(b"".join(deltas), dtype=np.uint8)
+    running = np.cumsum(steps)
+    before = np.where(starts > 0, running[starts - 1], 0)
+    ids = running - np.repeat(before, sizes)
+    for block, given in explicit:
+        ids[starts[block]:starts[block] + len(given)] = given
+    return ids, values
 
 
 _FIRST = {ord("K"): (2, struct.Struct("<B")), ord("M"): (3, struct.Struct("<H")), ord("J"): (5, struct.Struct("<i"))}
+_IDS = re.compile(rb"\x80\x02\((?P<ids>(?:K.|M..|J....)*)t", re.S)
+_ONE_WEIGHT = b"G" + struct.pack(">d", 1.0)
 
 
-def _block(head: bytes, n: int) -> tuple[Any, Any] | None:
-    """(document numbers, weights) of a block's data pickle when its id deltas after the first (the first is the
-    block's first document number: BININT1, 2 or 4) are one-byte ints (BININT1)."""
+def _block(head: bytes, n: int) -> tuple[int, bytes, tuple[int, ...] | None, bytes] | None:
+    """A block's data pickle cut up: (first document number, the n - 1 one-byte id deltas after it, or None and
+    the document numbers where a delta is wider, the n weights as pickled doubles); None if it is laid out
+    otherwise."""
     first = _FIRST.get(head[3]) if len(head) > 3 and head[:3] == b"\x80\x02(" else None
     if first is None:
         return None
     width, unpack = first
     start = 3 + width
     ends = start + 2 * (n - 1)
-    if head[start:ends:2] != b"K" * (n - 1) or head[ends:ends + 1] != b"t":
-        return None
-    deltas = np.empty(n, dtype=np.int64)
-    deltas[0] = unpack.unpack_from(head, 4)[0]
-    deltas[1:] = np.frombuffer(head[start + 1:ends:2], dtype=np.uint8)
-    ids = np.cumsum(deltas)
+    ids: tuple[int, ...] | None = None
+    if head[start:ends:2] == b"K" * (n - 1) and head[ends:ends + 1] == b"t":
+        first_id = unpack.unpack_from(head, 4)[0]
+        block_deltas = head[start + 1:ends:2]
+    else:  # some delta needs two or four bytes: unpickle the ids alone
+        m = _IDS.match(head)
+        if m is None:
+            return None
+        ids = tuple(accumulate(pickle.loads(b"\x80\x02(" + m["ids"] + b"t.")))
+        if len(ids) != n:
+            return None
+        first_id, block_deltas, ends = 0, bytes(n - 1), m.end() - 1
     at = ends + 1
     memo = head[at:at + 1]
     at += 2 if memo == b"q" else 5 if memo == b"r" else 0
     kind = head[at:at + 1]
     if kind == b"N":
-        return ids, np.ones(n, dtype=np.float64)
+        return first_id, block_deltas, ids, _ONE_WEIGHT * n
     if kind == b"G":
-        return ids, np.full(n, _ONE.unpack_from(head, at + 1)[0], dtype=np.float64)
+        return first_id, block_deltas, ids, head[at:at + 9] * n
     stop = at + 1 + 9 * n
     if kind != b"(" or head[stop:stop + 1] != b"t":
         return None
-    return ids, np.frombuffer(head[at + 1:stop], dtype=_POSTING_WEIGHT)["weight"].astype(np.float64)
+    return first_id, block_deltas, ids, head[at + 1:stop]
 
 
 def _joined(blocks: list[Any]) -> tuple[Any, Any]:
