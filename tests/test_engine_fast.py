@@ -88,3 +88,55 @@ def test_a_large_index_is_searched_as_a_small_one(segmented, monkeypatch, text) 
         assert s.vector
     assert run() == small
     assert any(total for total, _, _ in small[:-1])
+
+
+def test_rank_reads_no_passage_and_hits_complete_it(segmented) -> None:  # noqa: F811
+    with Searcher(segmented) as s:
+        full = s.search("politieke gevangenen", limit=5)
+        ranking = s.rank("politieke gevangenen", limit=5, facets=False)
+        assert ranking.facets == {} and full.facets["doc_type"]
+        assert ranking.total == full.total
+        assert s.hits(ranking) == full.hits
+        assert s.search("politieke gevangenen", limit=5, facets=False).hits == full.hits
+
+
+def test_facet_columns_with_many_values_and_documents_without_them(tmp_path, monkeypatch) -> None:
+    """A segment with more than 255 distinct values keeps two bytes per document (whoosh switches the column's
+    refs); a segment whose documents never gave a field a value has no column at all. Counts and filters from
+    the columns equal those from the postings."""
+    from coi import store
+
+    ix = store.create_index(tmp_path)
+    w = ix.writer()
+    for i in range(600):
+        w.add_document(kind="passage", id=f"p{i}", doc_id=f"d{i % 7}", text=f"woord{i % 3} asiel",
+                       source=f"bron {i % 300}",
+                       topic="lhbtiq,terugkeer" if i % 4 == 0 else ("detentie" if i % 5 == 0 else ""),
+                       doc_type="kamervragen" if i % 2 else "beslisnota", year=str(2000 + i % 20),
+                       day=(2000 + i % 20) * 10000 + 101)
+    w.commit()
+    w = ix.writer()
+    for i in range(30):  # no facet values at all: no column files in this segment
+        w.add_document(kind="passage", id=f"q{i}", doc_id="bare", text="asiel zonder facetten")
+    w.commit(merge=False)
+    w = ix.writer()
+    w.delete_by_term("id", "p10")
+    w.commit(merge=False)
+
+    def run() -> list:
+        with Searcher(tmp_path) as s:
+            return [(r.total, r.facets, r.shown) for r in (  # ranked only: these records have no documents
+                s.rank("asiel", limit=3), s.rank("asiel", Filters(sources=("bron 299",)), limit=3),
+                s.rank("asiel", Filters(topics=("terugkeer",), not_types=("beslisnota",)), limit=3),
+                s.rank("asiel", Filters(date_from=dt.date(2005, 1, 1), date_to=dt.date(2007, 12, 31)), limit=3),
+                s.rank("asiel", sort="date", limit=4))]
+
+    small = run()
+    monkeypatch.setattr(evaluate, "VECTOR_DOCS", 1)
+    with Searcher(tmp_path) as s:
+        column = s._facet_column("source")
+        assert s.vector and len(column.values) > 256
+        segment = s.reader.leaf_readers()[0][0]
+        assert segment.column_reader("source", translate=False)._typecode == "H"
+    assert run() == small
+    assert small[0][0] == 629 and small[1][0] == 2 and small[0][1]["source"]["bron 0"] == 2
