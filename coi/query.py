@@ -398,8 +398,9 @@ def _forms(word: str, boost: float) -> list[Q.Query]:
 
 
 def _all_of(words: list[str], boost: float) -> Q.Query:
-    parts = [Q.Or(_forms(w, 1.0)) for w in words]
-    return parts[0].with_boost(boost) if len(parts) == 1 else Q.And(parts, boost=boost)
+    if len(words) == 1:  # built with its boost: with_boost would deep-copy the query
+        return Q.Or(_forms(words[0], 1.0), boost=boost)
+    return Q.And([Q.Or(_forms(w, 1.0)) for w in words], boost=boost)
 
 
 def _in_index(reader: Any, word: str) -> bool:
