@@ -77,13 +77,13 @@ class FacetColumn:
 
 
 def _refs(column: Any, count: int) -> Any:
-    """The per-document value numbers of one segment's RefBytes column reader, as an array (read in place)."""
+    """The per-document value numbers of one segment's RefBytes column reader, as an array over its bytes."""
     typecode = column._typecode
     if typecode not in ("B", "H"):
         raise ValueError(f"unexpected RefBytes typecode {typecode!r}")
     dtype = np.dtype(np.uint8) if typecode == "B" else np.dtype(">u2")
     raw = column._dbfile.get(column._basepos, count * dtype.itemsize)
-    return np.frombuffer(raw, dtype=dtype).astype(np.int32)
+    return np.frombuffer(raw, dtype=dtype)
 
 
 def _text(value: Any) -> str:
