@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from coi import PARSER_VERSION, store
-from coi.errors import CoiError, InputError, UsageError
+from coi.errors import InputError, UsageError
 from coi.model import DocType, Document
 from coi.store import Held, IndexMeta
 
@@ -239,17 +239,36 @@ def _workers(pending: int) -> int:
 CRASH_HOOK = "COI_TEST_KILL_WORKER_ON"  # fault injection for the tests: a worker parsing this file name dies
 
 
-def _parse_one(path: Path, ocr_cache: Path | None = None) -> Document | str:
-    """Parse a file; a one-line reason instead when it cannot be (in a worker, exceptions are not sent back).
-    `ocr_cache`: the index folder's cache of OCR'd pages."""
+def _parse_one(path: Path, ocr_cache: Path | None = None, tagger: Tagger | None = None) -> Document | str:
+    """Parse a file, and tag it when there is a `tagger`; a one-line reason instead when it cannot be (in a
+    worker, exceptions are not sent back). `ocr_cache`: the index folder's cache of OCR'd pages."""
     from coi.parse import parse_file
 
     if os.environ.get(CRASH_HOOK) == path.name and os.getpid() != int(os.environ.get("COI_MAIN_PID", "0")):
         os.abort()  # as a crash inside a PDF library would
     try:
-        return parse_file(path, ocr_cache)
+        doc = parse_file(path, ocr_cache)
     except Exception as exc:  # a parser bug must not stop the run or cost data
         return store.describe(exc, path)
+    if tagger is None:
+        return doc
+    try:
+        return tagger(doc)
+    except Exception as exc:  # a tagger bug must not stop the run or cost data
+        return store.describe(exc, path)
+
+
+_worker_tagger: Tagger | None = None  # in a worker process: the run's tagger, sent once when the worker starts
+
+
+def _start_worker(parent: int, tagger: Tagger | None) -> None:
+    global _worker_tagger
+    _worker_tagger = tagger
+    _watch_parent(parent)
+
+
+def _prepare_in_worker(path: Path, ocr_cache: Path | None) -> Document | str:
+    return _parse_one(path, ocr_cache, _worker_tagger)
 
 
 def _watch_parent(parent: int) -> None:
@@ -268,21 +287,40 @@ def _watch_parent(parent: int) -> None:
 WORKER_DIED = "the parser's worker process died on it (a crash in a PDF library, or out of memory)"
 
 
-def _pool(workers: int) -> Any:
+def _pool(workers: int, tagger: Tagger | None) -> Any:
     """Worker processes started afresh ("spawn"), not forked: they hold none of this process's files, so the
-    writer lock is released the moment this process ends, and each watches that it still has a parent."""
+    writer lock is released the moment this process ends, and each watches that it still has a parent. The
+    tagger is sent to each worker once, not with every document."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_watch_parent, initargs=(os.getpid(),))
+                               initializer=_start_worker, initargs=(os.getpid(), tagger))
 
 
-def parsed(paths: list[Path], workers: int, ocr_cache: Path | None = None) -> Iterator[Document | str]:
-    """`_parse_one` of each path, in order; in `workers` processes when there are any. A worker that dies fails
-    only the document it was parsing: the documents in flight are parsed again one by one."""
+def _portable(tagger: Tagger | None) -> bool:
+    """Whether a tagger can be sent to worker processes (a lambda or a local function cannot)."""
+    import pickle
+
+    try:
+        pickle.dumps(tagger)
+    except Exception:
+        return False
+    return True
+
+
+def prepared(paths: list[Path], workers: int, ocr_cache: Path | None = None,
+             tagger: Tagger | None = None) -> Iterator[Document | str]:
+    """`_parse_one` of each path (parsed, then tagged by `tagger`), in order; in `workers` processes when there
+    are any. Tagging costs as much as parsing, so the workers tag too: the process that writes the index is the
+    bottleneck of a build. A tagger that cannot be sent to them tags here. A worker that dies fails only the
+    document it was parsing: the documents in flight are parsed again one by one."""
     if workers <= 0:
-        yield from (_parse_one(p, ocr_cache) for p in paths)
+        yield from (_parse_one(p, ocr_cache, tagger) for p in paths)
+        return
+    if not _portable(tagger):
+        for result, path in zip(prepared(paths, workers, ocr_cache), paths, strict=True):
+            yield result if isinstance(result, str) or tagger is None else _tag_here(result, path, tagger)
         return
     from concurrent.futures.process import BrokenProcessPool
 
@@ -290,11 +328,11 @@ def parsed(paths: list[Path], workers: int, ocr_cache: Path | None = None) -> It
     i = 0
     while i < len(paths):
         ahead: deque[tuple[Path, Any]] = deque()
-        pool = _pool(workers)
+        pool = _pool(workers, tagger)
         try:
             while i < len(paths) or ahead:
                 while i < len(paths) and len(ahead) < workers * WINDOW:
-                    ahead.append((paths[i], pool.submit(_parse_one, paths[i], ocr_cache)))
+                    ahead.append((paths[i], pool.submit(_prepare_in_worker, paths[i], ocr_cache)))
                     i += 1
                 result = ahead[0][1].result()
                 ahead.popleft()
@@ -304,15 +342,22 @@ def parsed(paths: list[Path], workers: int, ocr_cache: Path | None = None) -> It
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
         for path, _ in ahead:  # the pool broke: which of these killed it?
-            yield _parse_alone(path, ocr_cache)
+            yield _parse_alone(path, ocr_cache, tagger)
 
 
-def _parse_alone(path: Path, ocr_cache: Path | None) -> Document | str:
+def _tag_here(doc: Document, path: Path, tagger: Tagger) -> Document | str:
+    try:
+        return tagger(doc)
+    except Exception as exc:  # a tagger bug must not stop the run or cost data
+        return store.describe(exc, path)
+
+
+def _parse_alone(path: Path, ocr_cache: Path | None, tagger: Tagger | None) -> Document | str:
     from concurrent.futures.process import BrokenProcessPool
 
-    pool = _pool(1)
+    pool = _pool(1, tagger)
     try:
-        result: Document | str = pool.submit(_parse_one, path, ocr_cache).result()
+        result: Document | str = pool.submit(_prepare_in_worker, path, ocr_cache).result()
         return result
     except BrokenProcessPool:
         return WORKER_DIED
@@ -430,22 +475,18 @@ def _apply(ix: Any, plan: Plan, held: dict[str, Held], retag: bool, tagger: Tagg
                         summary.retagged += 1
                         run.written()
             todo = plan.parses() + reparse
-            results = parsed([s.path for s, _ in todo], _workers(len(todo)), ocr_cache)
-            for (source, previous), result in zip(todo, results, strict=True):
+            results = prepared([s.path for s, _ in todo], _workers(len(todo)), ocr_cache, tagger)
+            for (source, previous), doc in zip(todo, results, strict=True):
                 done += 1
                 if progress:
                     progress(done, total, source.path)
-                try:
-                    if isinstance(result, str):
-                        raise CoiError(f"{source.path}: {result}")
-                    summary.warnings.extend(result.warnings)
-                    if result.warnings:
-                        summary.warned.append(str(source.path))
-                    summary.ocr_pages += len({pg for p in result.passages if p.ocr for pg in p.pages})
-                    doc = tagger(result) if tagger else result
-                except Exception as exc:  # a tagger bug must not stop the run or cost data
-                    summary.failed.append(Failure(str(source.path), store.describe(exc, source.path)))
+                if isinstance(doc, str):
+                    summary.failed.append(Failure(str(source.path), doc))
                     continue
+                summary.warnings.extend(doc.warnings)
+                if doc.warnings:
+                    summary.warned.append(str(source.path))
+                summary.ocr_pages += len({pg for p in doc.passages if p.ocr for pg in p.pages})
                 if previous is not None:
                     run.delete(previous)
                 doc = run.put(doc, source)
@@ -552,11 +593,14 @@ def _target(index_dir: Path, full: bool) -> tuple[store.Generation, bool]:
 def index_corpus(index_dir: Path, roots: list[Path], full: bool = False, wait: float = 0.0,
                  progress: Progress | None = None) -> IndexSummary:
     """`coi index`: update the index with the corpus under `roots`, tagging with the corpus vocabulary."""
+    from functools import partial
+
     from coi.tag import corpus_vocabulary, tag_document
 
     vocab = corpus_vocabulary(roots)
+    # a partial, not a lambda: it can be sent to the worker processes, which tag what they parse
     return update_index(index_dir, roots, full=full, wait=wait, progress=progress,
-                        tagger=lambda doc: tag_document(doc, vocab), tagging=vocab.digest)
+                        tagger=partial(tag_document, vocab=vocab), tagging=vocab.digest)
 
 
 # -------------------------------------------------------------------------------------------------- checking
