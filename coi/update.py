@@ -476,13 +476,14 @@ def _apply(ix: Any, plan: Plan, held: dict[str, Held], retag: bool, tagger: Tagg
                         run.written()
             todo = plan.parses() + reparse
             results = prepared([s.path for s, _ in todo], _workers(len(todo)), ocr_cache, tagger)
-            for (source, previous), doc in zip(todo, results, strict=True):
+            for (source, previous), result in zip(todo, results, strict=True):
                 done += 1
                 if progress:
                     progress(done, total, source.path)
-                if isinstance(doc, str):
-                    summary.failed.append(Failure(str(source.path), doc))
+                if isinstance(result, str):
+                    summary.failed.append(Failure(str(source.path), result))
                     continue
+                doc = result
                 summary.warnings.extend(doc.warnings)
                 if doc.warnings:
                     summary.warned.append(str(source.path))

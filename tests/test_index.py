@@ -212,3 +212,37 @@ def test_workers_are_used_for_many_documents_only(monkeypatch) -> None:
     with pytest.raises(UsageError, match="COI_WORKERS='twee'"):
         coi.update._workers(1000)
 
+
+
+class _StampPid:
+    """A tagger that writes the id of the process that ran it into the document's source (sent to workers)."""
+
+    def __call__(self, doc):
+        import os
+        from dataclasses import replace
+
+        return replace(doc, source=f"pid {os.getpid()}")
+
+
+def test_the_workers_tag_what_they_parse_and_a_local_tagger_tags_here(tmp_path, monkeypatch) -> None:
+    """Tagging costs as much as parsing: the worker processes do both, so the writing process only writes. A
+    tagger that cannot be sent to them (a lambda) tags in this process, with the same result."""
+    import os
+
+    from coi.testing import generate_corpus
+
+    corpus = tmp_path / "corpus"
+    generate_corpus(CORPUS, corpus, 20)
+    monkeypatch.setenv("COI_WORKERS", "2")
+    update_index(tmp_path / "sent", [corpus], tagger=_StampPid(), tagging="pid")
+    stamp = _StampPid()
+    update_index(tmp_path / "here", [corpus], tagger=lambda d: stamp(d), tagging="pid")
+    import json
+
+    def sources(index: Path) -> set[str]:
+        with Searcher(index) as s:
+            return {json.loads(f["meta"])["source"] for f in s.searcher.documents(kind="doc")}
+
+    sent, here = sources(tmp_path / "sent"), sources(tmp_path / "here")
+    assert here == {f"pid {os.getpid()}"}
+    assert len(sent) >= 1 and f"pid {os.getpid()}" not in sent
