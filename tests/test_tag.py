@@ -299,3 +299,33 @@ def test_a_document_about_asylum_reception_is_not_domestic() -> None:
     p, = _tag("Vragen van het lid X aan de Minister voor Asiel en Migratie over de asielopvang in Ter Apel",
               ("", "Hoeveel asielzoekers sliepen afgelopen week buiten?"))
     assert p.topics == ("asielbeleid",), p.triggers
+
+
+def test_a_phrase_is_looked_for_only_in_texts_that_contain_its_longest_word_start(seed_docs) -> None:
+    # scanning every passage with every phrase pattern was most of the tagger's time; a substring test skips
+    # the texts a phrase cannot match in. Wherever a pattern matches a real passage (or the phrase itself, as
+    # written), the text contains what the test looks for.
+    from coi.analysis import fold
+    from coi.tag import _clean
+
+    vocab = load_vocabulary()
+    texts = [fold(_clean(p.text)) for doc in seed_docs.values() for p in doc.passages]
+    phrases = [(phrase, needs) for _, phrase, needs in [*vocab._phrases, *vocab._cancel]]
+    assert len(phrases) > 20 and all(needs for _, needs in phrases)
+    matched = 0
+    for phrase, needs in phrases:
+        for text in texts:
+            if phrase.search(text):
+                matched += 1
+                assert needs in text
+    assert matched > 0
+    entries = [(e, text) for e in vocab.entries.values() for text in e.cancel]
+    for entry, text in entries:
+        phrase, needs = next((p, n) for k, p, n in vocab._cancel if k == entry.key and p == _phrase_of(text))
+        assert phrase.search(fold(text)) and needs in fold(text)
+
+
+def _phrase_of(text: str):
+    from coi.tag import _phrase
+
+    return _phrase(text)
