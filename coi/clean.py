@@ -248,6 +248,8 @@ def _visible_end(text: str) -> str:
     if close != -1 and (start == -1 or close < start):
         end = end[close + 1:]  # the window begins inside a footnote mark: leave out the rest of it
     tail = visible(end)
+    if not tail.endswith("-") and len(tail) >= 3:
+        return tail  # no hyphen to decide about
     word = _LAST_WORD.search(tail)
     if len(tail) < 3 or (word is not None and word.start() < 2):
         return visible(text)  # the last word, or what stands before it, may begin before the window
