@@ -267,8 +267,23 @@ def _start_worker(parent: int, tagger: Tagger | None) -> None:
     _watch_parent(parent)
 
 
-def _prepare_in_worker(path: Path, ocr_cache: Path | None) -> Document | str:
-    return _parse_one(path, ocr_cache, _worker_tagger)
+@dataclass(frozen=True)
+class Prepared:
+    """A document a worker parsed and tagged, with the full-text fields of its records analysed (the records of
+    `store.index_records`, in order): the writing process only adds their postings."""
+
+    doc: Document
+    postings: tuple[store.Postings, ...]
+
+
+def _prepare_in_worker(path: Path, ocr_cache: Path | None) -> Prepared | Document | str:
+    result = _parse_one(path, ocr_cache, _worker_tagger)
+    if isinstance(result, str):
+        return result
+    try:
+        return Prepared(result, tuple(store.analyse_texts(store.record_texts(result))))
+    except Exception:  # the writing process analyses it, and reports what fails there
+        return result
 
 
 def _watch_parent(parent: int) -> None:
@@ -310,17 +325,19 @@ def _portable(tagger: Tagger | None) -> bool:
 
 
 def prepared(paths: list[Path], workers: int, ocr_cache: Path | None = None,
-             tagger: Tagger | None = None) -> Iterator[Document | str]:
+             tagger: Tagger | None = None) -> Iterator[Prepared | Document | str]:
     """`_parse_one` of each path (parsed, then tagged by `tagger`), in order; in `workers` processes when there
-    are any. Tagging costs as much as parsing, so the workers tag too: the process that writes the index is the
-    bottleneck of a build. A tagger that cannot be sent to them tags here. A worker that dies fails only the
+    are any. Tagging and analysing the text cost as much as parsing, so the workers do those too (`Prepared`):
+    the process that writes the index is the bottleneck of a build. A tagger that cannot be sent to them tags
+    here (and the text is analysed here: it may change it). A worker that dies fails only the
     document it was parsing: the documents in flight are parsed again one by one."""
     if workers <= 0:
         yield from (_parse_one(p, ocr_cache, tagger) for p in paths)
         return
     if not _portable(tagger):
         for result, path in zip(prepared(paths, workers, ocr_cache), paths, strict=True):
-            yield result if isinstance(result, str) or tagger is None else _tag_here(result, path, tagger)
+            doc = result.doc if isinstance(result, Prepared) else result
+            yield doc if isinstance(doc, str) or tagger is None else _tag_here(doc, path, tagger)
         return
     from concurrent.futures.process import BrokenProcessPool
 
@@ -352,12 +369,12 @@ def _tag_here(doc: Document, path: Path, tagger: Tagger) -> Document | str:
         return store.describe(exc, path)
 
 
-def _parse_alone(path: Path, ocr_cache: Path | None, tagger: Tagger | None) -> Document | str:
+def _parse_alone(path: Path, ocr_cache: Path | None, tagger: Tagger | None) -> Prepared | Document | str:
     from concurrent.futures.process import BrokenProcessPool
 
     pool = _pool(1, tagger)
     try:
-        result: Document | str = pool.submit(_prepare_in_worker, path, ocr_cache).result()
+        result: Prepared | Document | str = pool.submit(_prepare_in_worker, path, ocr_cache).result()
         return result
     except BrokenProcessPool:
         return WORKER_DIED
@@ -402,8 +419,9 @@ class _Apply:
         if self.owners.get(held.doc_id) == held.key:
             del self.owners[held.doc_id]
 
-    def put(self, doc: Document, source: Source) -> Document:
-        """Write a document's records, under an id of its own if another file already has its id."""
+    def put(self, doc: Document, source: Source, postings: tuple[store.Postings, ...] | None = None) -> Document:
+        """Write a document's records, under an id of its own if another file already has its id. `postings`:
+        the records' full-text fields, analysed in a worker (another id changes none of them)."""
         owner = self.owners.get(doc.doc_id)
         if owner is not None and owner != source.key:
             from coi.parse import slug
@@ -415,8 +433,9 @@ class _Apply:
                 f"{source.path}: document id {doc.doc_id} is also claimed by {owner}; indexed as {distinct}")
             doc = with_doc_id(doc, distinct)
         writer = self._writer()
-        for record in store.index_records(doc, source.key, source.digest):
-            writer.add_document(**record)
+        records = store.index_records(doc, source.key, source.digest)
+        for i, record in enumerate(records):
+            store.add_record(writer, record, postings[i] if postings is not None else None)
         self.owners[doc.doc_id] = source.key
         return doc
 
@@ -483,14 +502,14 @@ def _apply(ix: Any, plan: Plan, held: dict[str, Held], retag: bool, tagger: Tagg
                 if isinstance(result, str):
                     summary.failed.append(Failure(str(source.path), result))
                     continue
-                doc = result
+                doc, postings = (result.doc, result.postings) if isinstance(result, Prepared) else (result, None)
                 summary.warnings.extend(doc.warnings)
                 if doc.warnings:
                     summary.warned.append(str(source.path))
                 summary.ocr_pages += len({pg for p in doc.passages if p.ocr for pg in p.pages})
                 if previous is not None:
                     run.delete(previous)
-                doc = run.put(doc, source)
+                doc = run.put(doc, source, postings)
                 summary.passages += len(doc.passages)
                 if previous is not None:
                     summary.updated += 1

@@ -246,3 +246,48 @@ def test_the_workers_tag_what_they_parse_and_a_local_tagger_tags_here(tmp_path, 
     sent, here = sources(tmp_path / "sent"), sources(tmp_path / "here")
     assert here == {f"pid {os.getpid()}"}
     assert len(sent) >= 1 and f"pid {os.getpid()}" not in sent
+
+
+def _index_content(index: Path) -> dict:
+    """Everything an index holds, by document number: every term of every field with its postings (weights,
+    positions), field lengths, stored fields and columns."""
+    with Searcher(index) as s:
+        reader = s.searcher.reader()
+        postings = {}
+        for field, term in reader.all_terms():
+            m = reader.postings(field, term)
+            found = []
+            while m.is_active():
+                found.append((m.id(), m.weight(), m.value()))
+                m.next()
+            postings[(field, term)] = found
+        schema = reader.schema
+        docs = range(reader.doc_count_all())
+        lengths = {(name, d): reader.doc_field_length(d, name) for name in schema.scorable_names() for d in docs}
+        stored = [(d, {k: v for k, v in fields.items() if k != "data" or '"updated"' not in v})
+                  for d, fields in reader.iter_docs()]
+        columns = {name: list(reader.column_reader(name)) for name in schema.names() if reader.has_column(name)}
+    return {"postings": postings, "lengths": lengths, "stored": stored, "columns": columns}
+
+
+def test_postings_analysed_in_the_workers_make_the_same_index(tmp_path, monkeypatch) -> None:
+    """The workers analyse the full-text fields and the writing process adds their postings: the index holds
+    exactly what whoosh's add_document makes in one process: the same terms, postings, positions, lengths,
+    stored fields and columns."""
+    from coi.index import index_corpus
+    from coi.testing import generate_corpus
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    generate_corpus(CORPUS, corpus / "gen", 24)
+    monkeypatch.setenv("COI_BATCH_DOCUMENTS", "1000")  # one segment each: the same document numbers
+    content = {}
+    for workers in ("2", "0"):
+        monkeypatch.setenv("COI_WORKERS", workers)
+        summary = index_corpus(tmp_path / workers, [corpus])
+        assert summary.added == 29 and not summary.failed
+        content[workers] = _index_content(tmp_path / workers)
+    with_workers, here = content["2"], content["0"]
+    assert len(with_workers["postings"]) > 3000 and any(f == "rev" for f, _ in with_workers["postings"])
+    for part in ("postings", "lengths", "stored", "columns"):
+        assert with_workers[part] == here[part], part
