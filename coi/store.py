@@ -373,11 +373,15 @@ def add_record(writer: Any, record: dict[str, Any], postings: Postings | None = 
         length = 0
         if field.indexed:
             items = postings.get(name, ()) if name in TEXT_FIELDS else field.index(value)
-            scorable = field.scorable
-            for tbytes, freq, weight, vbytes in items:
-                if scorable:
-                    length += freq
-                add_post((name, tbytes, docnum, weight * 1.0, vbytes))
+            if name in TEXT_FIELDS and _fits(writer.pool, name, items):  # whoosh's pool.add, for many at once
+                writer.pool.current.extend([(name, t, docnum, w * 1.0, v) for t, _, w, v in items])
+                length = sum(freq for _, freq, _, _ in items) if field.scorable else 0
+            else:
+                scorable = field.scorable
+                for tbytes, freq, weight, vbytes in items:
+                    if scorable:
+                        length += freq
+                    add_post((name, tbytes, docnum, weight * 1.0, vbytes))
         per_doc.add_field(name, field, value if field.stored else None, length)
         column = field.column_type
         if column:
@@ -385,6 +389,18 @@ def add_record(writer: Any, record: dict[str, Any], postings: Postings | None = 
     per_doc.finish_doc()
     writer._added = True
     writer.docnum += 1
+
+
+def _fits(pool: Any, name: str, items: Any) -> bool:
+    """Whether whoosh's PostingPool.add would take all these postings of field `name` without spilling the pool
+    to disk; if so, they are counted in its size (its estimate of each posting, as its add() makes it)."""
+    size = sum(150 + len(name) + 2 * len(t) + len(v or b"") for t, _, _, v in items)
+    if pool.currentsize + size > pool.limit:
+        return False
+    if items:
+        pool.fieldnames.add(name)
+    pool.currentsize += size
+    return True
 
 
 def index_records(doc: Document, key: str, digest: str) -> list[dict[str, Any]]:

@@ -270,12 +270,16 @@ def _index_content(index: Path) -> dict:
     return {"postings": postings, "lengths": lengths, "stored": stored, "columns": columns}
 
 
-def test_postings_analysed_in_the_workers_make_the_same_index(tmp_path, monkeypatch) -> None:
+@pytest.mark.parametrize("writer_mb", [256, 1])
+def test_postings_analysed_in_the_workers_make_the_same_index(tmp_path, monkeypatch, writer_mb) -> None:
     """The workers analyse the full-text fields and the writing process adds their postings: the index holds
     exactly what whoosh's add_document makes in one process: the same terms, postings, positions, lengths,
-    stored fields and columns."""
+    stored fields and columns; also when the writer's memory is full and it spills postings to disk."""
+    import coi.store
     from coi.index import index_corpus
     from coi.testing import generate_corpus
+
+    monkeypatch.setattr(coi.store, "WRITER_MB", writer_mb)
 
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
