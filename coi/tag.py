@@ -88,6 +88,7 @@ class Vocabulary:
     # topic, phrase on folded text, a piece of it that a text must contain for the phrase to match
     _cancel: list[tuple[str, re.Pattern[str], str]] = field(default_factory=list)
     _phrases: list[tuple[_Pattern, re.Pattern[str], str]] = field(default_factory=list)  # terms that need stop words
+    _by_prefix: dict[str, tuple[_Pattern, ...]] = field(default_factory=dict)  # a folded word's prefix terms, cached
 
     def __post_init__(self) -> None:
         tok = DutchTokenizer()
@@ -302,12 +303,24 @@ def _hits(text: str, words: list[_Word], vocab: Vocabulary) -> list[_Hit]:
                 span = words[i:i + n]
                 if len(span) == n and all(p.words[j] in (s.stem, s.lemma) for j, s in enumerate(span)):
                     out.append(_Hit(p, i, i + n - 1, " ".join(s.written for s in span), p.weight))
-        for n, by_prefix in vocab._prefixes.items():
-            for p in by_prefix.get(w.folded[:n], ()) if len(w.folded) >= n else ():
-                out.append(_Hit(p, i, i, w.written, p.weight))
+        for p in _prefix_terms(w.folded, vocab):
+            out.append(_Hit(p, i, i, w.written, p.weight))
         if len(out) == whole:
             out.extend(_Hit(p, i, i, w.written, min(p.weight, PART)) for p in _compound_parts(w, vocab))
     return out
+
+
+def _prefix_terms(folded: str, vocab: Vocabulary) -> tuple[_Pattern, ...]:
+    """The prefix terms ("homoseksu*") a folded word starts with, remembered per word: looking up the word's
+    start at each of some twenty prefix lengths, for every word of every passage, was a sixth of tagging."""
+    found = vocab._by_prefix.get(folded)
+    if found is None:
+        found = tuple(p for n, by_prefix in vocab._prefixes.items() if len(folded) >= n
+                      for p in by_prefix.get(folded[:n], ()))
+        if len(vocab._by_prefix) >= 200_000:
+            vocab._by_prefix.clear()
+        vocab._by_prefix[folded] = found
+    return found
 
 
 def _compound_parts(w: _Word, vocab: Vocabulary) -> Iterable[_Pattern]:
