@@ -295,3 +295,23 @@ def test_postings_analysed_in_the_workers_make_the_same_index(tmp_path, monkeypa
     assert len(with_workers["postings"]) > 3000 and any(f == "rev" for f, _ in with_workers["postings"])
     for part in ("postings", "lengths", "stored", "columns"):
         assert with_workers[part] == here[part], part
+
+
+def test_re_indexing_one_document_does_not_read_the_whole_lexicon(tmp_path, corpus, monkeypatch) -> None:
+    """Reading the whole lexicon in pays off for a build, not for a re-index of one document (it was half the
+    time of that run): it is read in once the indexing has analysed many values."""
+    import coi.analysis
+    from coi import lexicon
+
+    update_index(tmp_path / "index", [corpus])
+    calls: list[int] = []
+    monkeypatch.setattr(lexicon, "preload", lambda: calls.append(1))
+    monkeypatch.setattr(coi.analysis, "_indexed", 0)
+    changed = corpus / SEEDS["002"]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n\nEen nieuwe alinea over terugkeer.\n",
+                       encoding="utf-8")
+    assert update_index(tmp_path / "index", [corpus]).updated == 1
+    assert calls == []
+    for i in range(coi.analysis.PRELOAD_AFTER + 10):
+        coi.analysis.index_forms(f"waarde {i}")
+    assert calls == [1]
