@@ -149,6 +149,7 @@ class ReverseFilter(Filter):
 
 # whoosh's Dutch stop words and its English ones, as StopFilter(lang="nl") has them
 _STOPS = frozenset(StopFilter(lang="nl").stops)
+STOP_WORDS = _STOPS
 
 
 _WORD = re.compile(TOKEN_PATTERN)

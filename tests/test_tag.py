@@ -329,3 +329,19 @@ def _phrase_of(text: str):
     from coi.tag import _phrase
 
     return _phrase(text)
+
+
+def test_the_tagger_reads_the_words_the_tokenizer_makes(seed_docs) -> None:
+    # the tagger reads words with one regular expression and remembers each word's forms (making tokens with
+    # offsets and the original word was a third of tagging): the same words, stems, positions and offsets as
+    # DutchTokenizer's tokens, on every passage of the seeds
+    from coi.analysis import DutchTokenizer, fold
+    from coi.tag import _clean, _lemma_stem, _words
+
+    texts = [_clean(f"{p.heading}\n{p.text}" if p.heading else p.text) for d in seed_docs.values() for p in d.passages]
+    assert len(texts) > 50
+    for text in texts:
+        tokens = list(DutchTokenizer()(text, positions=True, chars=True, keeporiginal=True))
+        expected = [(t.text, _lemma_stem(fold(t.original)) if fold(t.original).isalpha() else t.text, t.original,
+                     fold(t.original), t.pos, t.startchar, t.endchar) for t in tokens]
+        assert [tuple(w) for w in _words(text)] == expected
