@@ -341,7 +341,7 @@ def test_the_tagger_reads_the_words_the_tokenizer_makes(seed_docs) -> None:
     texts = [_clean(f"{p.heading}\n{p.text}" if p.heading else p.text) for d in seed_docs.values() for p in d.passages]
     assert len(texts) > 50
     for text in texts:
-        tokens = list(DutchTokenizer()(text, positions=True, chars=True, keeporiginal=True))
+        tokens = DutchTokenizer()(text, positions=True, chars=True, keeporiginal=True)  # one Token, reused
         expected = [(t.text, _lemma_stem(fold(t.original)) if fold(t.original).isalpha() else t.text, t.original,
                      fold(t.original), t.pos, t.startchar, t.endchar) for t in tokens]
         assert [tuple(w) for w in _words(text)] == expected
