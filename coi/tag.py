@@ -88,7 +88,7 @@ class Vocabulary:
     # topic, phrase on folded text, a piece of it that a text must contain for the phrase to match
     _cancel: list[tuple[str, re.Pattern[str], str]] = field(default_factory=list)
     _phrases: list[tuple[_Pattern, re.Pattern[str], str]] = field(default_factory=list)  # terms that need stop words
-    _by_prefix: dict[str, tuple[_Pattern, ...]] = field(default_factory=dict)  # a folded word's prefix terms, cached
+    _by_word: dict[str, Any] = field(default_factory=dict)  # a folded word's terms (`_word_terms`), remembered
 
     def __post_init__(self) -> None:
         tok = DutchTokenizer()
@@ -311,31 +311,38 @@ def _hits(text: str, words: list[_Word], vocab: Vocabulary) -> list[_Hit]:
                 out.append(_Hit(pattern, first, last, text[m.start():m.end()], pattern.weight))
     for i, w in enumerate(words):
         whole = len(out)
-        for p in vocab._exact.get(w.folded, ()):
+        exact, starting, prefix = _word_terms(w, vocab)
+        for p in exact:
             out.append(_Hit(p, i, i, w.written, p.weight))
-        for key in dict.fromkeys((w.stem, w.lemma)):
-            for p in vocab._first.get(key, ()):
-                n = len(p.words)
-                span = words[i:i + n]
-                if len(span) == n and all(p.words[j] in (s.stem, s.lemma) for j, s in enumerate(span)):
-                    out.append(_Hit(p, i, i + n - 1, " ".join(s.written for s in span), p.weight))
-        for p in _prefix_terms(w.folded, vocab):
+        for p in starting:
+            n = len(p.words)
+            span = words[i:i + n]
+            if len(span) == n and all(p.words[j] in (s.stem, s.lemma) for j, s in enumerate(span)):
+                out.append(_Hit(p, i, i + n - 1, " ".join(s.written for s in span), p.weight))
+        for p in prefix:
             out.append(_Hit(p, i, i, w.written, p.weight))
         if len(out) == whole:
             out.extend(_Hit(p, i, i, w.written, min(p.weight, PART)) for p in _compound_parts(w, vocab))
     return out
 
 
-def _prefix_terms(folded: str, vocab: Vocabulary) -> tuple[_Pattern, ...]:
-    """The prefix terms ("homoseksu*") a folded word starts with, remembered per word: looking up the word's
-    start at each of some twenty prefix lengths, for every word of every passage, was a sixth of tagging."""
-    found = vocab._by_prefix.get(folded)
+_Terms = tuple[tuple[_Pattern, ...], tuple[_Pattern, ...], tuple[_Pattern, ...]]
+
+
+def _word_terms(w: _Word, vocab: Vocabulary) -> _Terms:
+    """The terms a word may match: as written (short terms), terms that begin with its stem or its lemma's stem
+    (to check against the words that follow), and prefix terms ("homoseksu*") it begins with. They depend on the
+    folded word only, so they are remembered per word: looking them up for every word of every passage, at each
+    of some twenty prefix lengths, was a third of tagging."""
+    found = vocab._by_word.get(w.folded)
     if found is None:
-        found = tuple(p for n, by_prefix in vocab._prefixes.items() if len(folded) >= n
-                      for p in by_prefix.get(folded[:n], ()))
-        if len(vocab._by_prefix) >= 200_000:
-            vocab._by_prefix.clear()
-        vocab._by_prefix[folded] = found
+        found = (tuple(vocab._exact.get(w.folded, ())),
+                 tuple(p for key in dict.fromkeys((w.stem, w.lemma)) for p in vocab._first.get(key, ())),
+                 tuple(p for n, by_prefix in vocab._prefixes.items() if len(w.folded) >= n
+                       for p in by_prefix.get(w.folded[:n], ())))
+        if len(vocab._by_word) >= 200_000:
+            vocab._by_word.clear()
+        vocab._by_word[w.folded] = found
     return found
 
 
