@@ -504,6 +504,35 @@ def held_documents(searcher: Any) -> dict[str, Held]:
     return out
 
 
+def held_path(index_dir: Path, gen: Generation) -> Path:
+    """The file that keeps `held_documents` of a generation's last commit. Whoosh deletes it at every commit (its
+    name is one of the generation's segment files' names to whoosh), and `remove_generations` with the rest."""
+    return index_dir / f"{gen.name}_held.json"
+
+
+def read_held(index_dir: Path, gen: Generation, searcher: Any) -> tuple[dict[str, Held], bool]:
+    """`held_documents(searcher)`, read from `held_path` when it was written for the commit the searcher reads
+    (reading every document record, each with its parsed form, was most of a one-document re-index at 100k
+    passages); and whether it was."""
+    commit = searcher.reader().generation()
+    try:
+        data = json.loads(held_path(index_dir, gen).read_text(encoding="utf-8"))
+        if data["commit"] == commit and commit is not None:
+            return {k: Held(k, d, h, n) for k, d, h, n in data["held"]}, True
+    except (OSError, ValueError, KeyError, TypeError):  # none, or torn by a crash: read the records
+        pass
+    return held_documents(searcher), False
+
+
+def write_held(index_dir: Path, gen: Generation, commit: int, held: dict[str, Held]) -> None:
+    """Keep `held` as what the generation's commit number `commit` holds (atomically: a reader sees all of it
+    or the file before; a file torn by a crash is not JSON, and the records are read instead)."""
+    tmp = index_dir / f".{gen.name}_held.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps({"commit": commit, "held": [[h.key, h.doc_id, h.content_hash, h.passages]
+                                                          for h in held.values()]}), encoding="utf-8")
+    os.replace(tmp, held_path(index_dir, gen))
+
+
 def describe(error: BaseException, path: Path | str) -> str:
     """A failure as one line without the path it is about (it is printed beside it)."""
     if isinstance(error, CoiError):

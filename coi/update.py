@@ -399,6 +399,7 @@ class _Apply:
     def __init__(self, ix: Any, searcher: Any, held: dict[str, Held], batch: int, summary: IndexSummary) -> None:
         self.ix, self.searcher, self.batch, self.summary = ix, searcher, batch, summary
         self.owners = {h.doc_id: h.key for h in held.values()}  # doc_id -> the file that has it
+        self.now = dict(held)  # what the index holds as the run goes
         self.writer: Any = None
         self.pending = 0
 
@@ -416,6 +417,7 @@ class _Apply:
 
     def delete(self, held: Held) -> None:
         self._writer().delete_by_term("path", held.key)
+        self.now.pop(held.key, None)
         if self.owners.get(held.doc_id) == held.key:
             del self.owners[held.doc_id]
 
@@ -437,6 +439,7 @@ class _Apply:
         for i, record in enumerate(records):
             store.add_record(writer, record, postings[i] if postings is not None else None)
         self.owners[doc.doc_id] = source.key
+        self.now[source.key] = Held(source.key, doc.doc_id, source.digest, len(doc.passages))
         return doc
 
     def stored(self, held: Held) -> Document | None:
@@ -457,7 +460,9 @@ class _Apply:
 
 
 def _apply(ix: Any, plan: Plan, held: dict[str, Held], retag: bool, tagger: Tagger | None, tagging: str,
-           progress: Progress | None, total: int, summary: IndexSummary, ocr_cache: Path | None = None) -> None:
+           progress: Progress | None, total: int, summary: IndexSummary,
+           ocr_cache: Path | None = None) -> dict[str, Held]:
+    """Apply the plan; what the index holds after it."""
     batch = env_int("COI_BATCH_DOCUMENTS", 200, 1)
     with ix.searcher() as searcher:
         run = _Apply(ix, searcher, held, batch, summary)
@@ -521,6 +526,7 @@ def _apply(ix: Any, plan: Plan, held: dict[str, Held], retag: bool, tagger: Tagg
         except BaseException:
             run.cancel()
             raise
+    return run.now
 
 
 def update_index(index_dir: Path, roots: list[Path], full: bool = False, wait: float = 0.0,
@@ -546,7 +552,8 @@ def update_index(index_dir: Path, roots: list[Path], full: bool = False, wait: f
         summary.rebuilt = building
         ix = store.open_generation(index_dir, target)
         with ix.searcher() as s:
-            held = store.held_documents(s)
+            held, from_file = store.read_held(index_dir, target, s)
+            commit = s.reader().generation()
             retag = tagger is not None and store.read_meta(s).tagging != tagging
         files, problems = scan(roots)
         sources: list[Source] = []
@@ -561,10 +568,13 @@ def update_index(index_dir: Path, roots: list[Path], full: bool = False, wait: f
         for source, kept in plan.duplicates:
             summary.warnings.append(f"{source.path}: same content as {kept}; indexed once")
         if plan.changes or retag or building:
-            _apply(ix, plan, held, retag, tagger, tagging, progress, len(files), summary,
-                   index_dir / store.OCR_CACHE)
+            now = _apply(ix, plan, held, retag, tagger, tagging, progress, len(files), summary,
+                         index_dir / store.OCR_CACHE)
+            store.write_held(index_dir, target, ix.latest_generation(), now)
         else:
             summary.unchanged = len(plan.unchanged)
+            if not from_file:
+                store.write_held(index_dir, target, commit, held)
         if building:
             _count_against_previous(index_dir, ix, summary)
             store.write_pointer(index_dir, store.CURRENT, target)

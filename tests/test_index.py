@@ -315,3 +315,51 @@ def test_re_indexing_one_document_does_not_read_the_whole_lexicon(tmp_path, corp
     for i in range(coi.analysis.PRELOAD_AFTER + 10):
         coi.analysis.index_forms(f"waarde {i}")
     assert calls == [1]
+
+
+def test_what_the_index_holds_is_read_from_its_file_when_it_is_of_the_last_commit(tmp_path, corpus,
+                                                                                   monkeypatch) -> None:
+    """A run reads what the index holds (path, id, content hash, passages per file) from the file the last run
+    wrote after its last commit, not from every document record: always what the records say, after adds,
+    changes, moves and removals; and a file of another commit, or a torn one, is not believed."""
+    from coi import store
+
+    index = tmp_path / "index"
+    update_index(index, [corpus])
+    changed = corpus / SEEDS["002"]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n\nEen nieuwe alinea.\n", encoding="utf-8")
+    (corpus / SEEDS["003"]).rename(corpus / "verplaatst.txt")
+    (corpus / SEEDS["004"]).unlink()
+    from coi.testing import generate_corpus
+
+    generate_corpus(CORPUS, corpus / "nieuw", 1)
+
+    def from_records(index: Path) -> dict:
+        gen = store.current(index)
+        with store.open_generation(index, gen).searcher() as s:
+            return store.held_documents(s)
+
+    summary = update_index(index, [corpus])
+    assert summary.updated == 1 and summary.removed >= 1 and summary.added >= 1
+    held_file = store.held_path(index, store.current(index))
+    assert held_file.exists()
+
+    def refuse(searcher):
+        raise AssertionError("read every document record")
+
+    monkeypatch.setattr(store, "held_documents", refuse)
+    gen = store.current(index)
+    with store.open_generation(index, gen).searcher() as s:
+        held, from_file = store.read_held(index, gen, s)
+    assert from_file
+    monkeypatch.undo()
+    assert held == from_records(index) and len(held) == 5
+    # a file of another commit, or torn, is not believed
+    for text in ('{"commit": 1, "held": []}', '{"commit": '):
+        held_file.write_text(text, encoding="utf-8")
+        with store.open_generation(index, gen).searcher() as s:
+            held, from_file = store.read_held(index, gen, s)
+        assert not from_file and held == from_records(index)
+    again = update_index(index, [corpus])
+    assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 5)
+    assert store.read_held(index, gen, store.open_generation(index, gen).searcher())[1]  # written again
