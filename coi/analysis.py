@@ -149,6 +149,7 @@ class ReverseFilter(Filter):
 
 # whoosh's Dutch stop words and its English ones, as StopFilter(lang="nl") has them
 _STOPS = frozenset(StopFilter(lang="nl").stops)
+STOP_WORDS = _STOPS
 
 
 _WORD = re.compile(TOKEN_PATTERN)
@@ -184,6 +185,10 @@ def _index_words(value: str) -> tuple[list[str], int, list[str]]:
     return words, first, stems
 
 
+PRELOAD_AFTER = 2000  # values analysed for indexing (a few hundred passages) before the lexicon is read in whole
+_indexed = 0
+
+
 def index_terms(value: str) -> tuple[list[str], int]:
     """The stems of the words of `value` in order, stop words left out, and the position of the first one."""
     _, first, stems = _index_words(value)
@@ -193,7 +198,13 @@ def index_terms(value: str) -> tuple[list[str], int]:
 def index_forms(value: str) -> tuple[list[tuple[str, ...]], int]:
     """Per word of `value` (stop words left out) the terms it is indexed as (`word_forms`), and the position of
     the first word."""
-    lexicon.preload()  # indexing looks up every distinct word: the whole lexicon in memory pays off
+    global _indexed
+    if _indexed <= PRELOAD_AFTER:
+        # indexing many values looks up every distinct word: then the whole lexicon in memory pays off; re-indexing
+        # one document does not (reading it in was half of that run's time)
+        _indexed += 1
+        if _indexed > PRELOAD_AFTER:
+            lexicon.preload()
     words, first, _ = _index_words(value)
     return [word_forms(word) for word in words], first
 

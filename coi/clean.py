@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from coi.dates import normalise_vergaderjaar, parse_date
-from coi.lines import MARK_RE, Line
+from coi.lines import MARK_CLOSE, MARK_OPEN, MARK_RE, Line
 
 _LONE_NUMBER = re.compile(r"^\d{1,3}$|^-\s?\d{1,3}\s?-$")  # a page number (not in the header)
 # Lines that are furniture wherever they are, by the rule that names them; a named group keeps a value as
@@ -233,6 +233,29 @@ def visible(text: str) -> str:
     return MARK_RE.sub("", text)
 
 
+_END = 256  # characters of the text so far that decide how the next line joins it (see _visible_end)
+_LAST_WORD = re.compile(r"[\wÀ-ÿ]+-$")
+
+
+def _visible_end(text: str) -> str:
+    """`visible(text)`, or an end of it that decides the same: joining a line looks only at the last word before
+    a final hyphen and the two characters before that word. Visible text of the whole of a long text at every
+    line made parsing a document quadratic in its length (the coverage check joins a whole document)."""
+    if len(text) <= 2 * _END:
+        return visible(text)
+    end = text[-_END:]
+    close, start = end.find(MARK_CLOSE), end.find(MARK_OPEN)
+    if close != -1 and (start == -1 or close < start):
+        end = end[close + 1:]  # the window begins inside a footnote mark: leave out the rest of it
+    tail = visible(end)
+    if not tail.endswith("-") and len(tail) >= 3:
+        return tail  # no hyphen to decide about
+    word = _LAST_WORD.search(tail)
+    if len(tail) < 3 or (word is not None and word.start() < 2):
+        return visible(text)  # the last word, or what stands before it, may begin before the window
+    return tail
+
+
 def join_lines(texts: list[str]) -> str:
     """Join wrapped lines into running text, rejoining words hyphenated at the line end."""
     out = ""
@@ -243,7 +266,7 @@ def join_lines(texts: list[str]) -> str:
         if not out:
             out = line
             continue
-        tail = visible(out)
+        tail = _visible_end(out)
         if tail.endswith("-") and len(tail) > 1 and tail[-2].isalnum():
             first = line.split()[0]
             left = re.search(r"([\wÀ-ÿ]+)-$", tail)

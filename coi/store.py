@@ -27,6 +27,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -328,6 +329,87 @@ def doc_meta(doc: Document, full: dict[str, Any] | None = None) -> dict[str, Any
                                  "source", "countries", "source_path", "source_url")}
 
 
+# The full-text fields: analysing them is most of the cost of writing a record, so the worker processes that
+# parse documents analyse them too (`analyse_texts`) and the writing process adds their postings (`add_record`).
+TEXT_FIELDS = ("heading", "notes", "rev", "text", "title")
+
+# A record's full-text fields analysed: per field, whoosh's field.index() output (term bytes, frequency, weight,
+# encoded positions).
+Postings = dict[str, list[tuple[bytes, int, float, bytes | None]]]
+
+
+def record_texts(doc: Document) -> list[dict[str, str]]:
+    """The full-text field values of `index_records(doc, ...)`, record by record (they do not depend on the
+    document's id or path)."""
+    notes = {f.n: f for f in doc.footnotes}
+    texts = [{"text": p.text, "heading": p.heading or "",
+              "notes": "\n".join(notes[n].text for n in p.footnotes if n in notes), "rev": p.text}
+             for p in doc.passages]
+    return [*texts, {"title": doc.title or ""}]
+
+
+@lru_cache(maxsize=1)
+def _index_schema() -> Any:
+    return schema()
+
+
+def analyse_texts(texts: list[dict[str, str]]) -> list[Postings]:
+    """The postings of full-text field values (`record_texts`), as the index's writer would make them."""
+    fields = _index_schema()
+    return [{name: list(fields[name].index(value)) for name, value in sorted(record.items()) if value}
+            for record in texts]
+
+
+def add_record(writer: Any, record: dict[str, Any], postings: Postings | None = None) -> None:
+    """`writer.add_document(**record)`, with the full-text fields' postings analysed already (`analyse_texts`)
+    when `postings` is given: whoosh 2.7.4's SegmentWriter.add_document, less the analysis of those fields and
+    the options coi does not use (boosts, custom stored values, spelling, vectors)."""
+    if postings is None:
+        writer.add_document(**record)
+        return
+    writer._check_state()
+    per_doc, schema, docnum, add_post = writer.perdocwriter, writer.schema, writer.docnum, writer.pool.add
+    names = sorted(record)
+    writer._check_fields(schema, names)
+    per_doc.start_doc(docnum)
+    for name in names:
+        value = record[name]
+        if value is None:
+            continue
+        field = schema[name]
+        length = 0
+        if field.indexed:
+            items = postings.get(name, ()) if name in TEXT_FIELDS else field.index(value)
+            if name in TEXT_FIELDS and _fits(writer.pool, name, items):  # whoosh's pool.add, for many at once
+                writer.pool.current.extend([(name, t, docnum, w * 1.0, v) for t, _, w, v in items])
+                length = sum(freq for _, freq, _, _ in items) if field.scorable else 0
+            else:
+                scorable = field.scorable
+                for tbytes, freq, weight, vbytes in items:
+                    if scorable:
+                        length += freq
+                    add_post((name, tbytes, docnum, weight * 1.0, vbytes))
+        per_doc.add_field(name, field, value if field.stored else None, length)
+        column = field.column_type
+        if column:
+            per_doc.add_column_value(name, column, field.to_column_value(value))
+    per_doc.finish_doc()
+    writer._added = True
+    writer.docnum += 1
+
+
+def _fits(pool: Any, name: str, items: Any) -> bool:
+    """Whether whoosh's PostingPool.add would take all these postings of field `name` without spilling the pool
+    to disk; if so, they are counted in its size (its estimate of each posting, as its add() makes it)."""
+    size = sum(150 + len(name) + 2 * len(t) + len(v or b"") for t, _, _, v in items)
+    if pool.currentsize + size > pool.limit:
+        return False
+    if items:
+        pool.fieldnames.add(name)
+    pool.currentsize += size
+    return True
+
+
 def index_records(doc: Document, key: str, digest: str) -> list[dict[str, Any]]:
     """The whoosh documents for one parsed Document: its passages and its own record."""
     dicts = [passage_to_dict(p) for p in doc.passages]
@@ -335,7 +417,8 @@ def index_records(doc: Document, key: str, digest: str) -> list[dict[str, Any]]:
     notes = {f.n: f for f in doc.footnotes}
     records: list[dict[str, Any]] = []
     year = str(doc.date.year) if doc.date else ""
-    for p, pd in zip(doc.passages, dicts, strict=True):
+    texts = record_texts(doc)
+    for p, pd, text in zip(doc.passages, dicts, texts, strict=False):
         cited = [notes[n] for n in p.footnotes if n in notes]
         # the document's metadata is stored once, in its own record; a hit looks it up by doc_id
         data = {"passage": pd | {"order": p.order},
@@ -343,9 +426,7 @@ def index_records(doc: Document, key: str, digest: str) -> list[dict[str, Any]]:
         countries = p.countries or doc.countries
         records.append({
             "kind": "passage", "id": p.id, "doc_id": doc.doc_id, "path": key, "phash": passage_digest(p, cited),
-            "data": json.dumps(data, ensure_ascii=False),
-            "text": p.text, "heading": p.heading or "",
-            "notes": "\n".join(f.text for f in cited), "rev": p.text,
+            "data": json.dumps(data, ensure_ascii=False), **text,
             "doc_type": doc.doc_type.value, "topic": ",".join(p.topics), "country": ",".join(countries),
             "source": doc.source or "", "year": year, "day": _day(doc),
         })
@@ -353,7 +434,7 @@ def index_records(doc: Document, key: str, digest: str) -> list[dict[str, Any]]:
         "kind": "doc", "id": f"doc:{key}", "doc_id": doc.doc_id, "path": key, "content_hash": digest,
         "passages": len(doc.passages),
         "data": json.dumps(full, ensure_ascii=False), "meta": json.dumps(doc_meta(doc, full), ensure_ascii=False),
-        "title": doc.title or "", "doc_type": doc.doc_type.value, "source": doc.source or "", "year": year,
+        **texts[-1], "doc_type": doc.doc_type.value, "source": doc.source or "", "year": year,
         "day": _day(doc),
     })
     return records
@@ -428,6 +509,35 @@ def held_documents(searcher: Any) -> dict[str, Held]:
         out[fields["path"]] = Held(fields["path"], fields["doc_id"], fields.get("content_hash", ""),
                                    fields.get("passages", 0))
     return out
+
+
+def held_path(index_dir: Path, gen: Generation) -> Path:
+    """The file that keeps `held_documents` of a generation's last commit. Whoosh deletes it at every commit (its
+    name is one of the generation's segment files' names to whoosh), and `remove_generations` with the rest."""
+    return index_dir / f"{gen.name}_held.json"
+
+
+def read_held(index_dir: Path, gen: Generation, searcher: Any) -> tuple[dict[str, Held], bool]:
+    """`held_documents(searcher)`, read from `held_path` when it was written for the commit the searcher reads
+    (reading every document record, each with its parsed form, was most of a one-document re-index at 100k
+    passages); and whether it was."""
+    commit = searcher.reader().generation()
+    try:
+        data = json.loads(held_path(index_dir, gen).read_text(encoding="utf-8"))
+        if data["commit"] == commit and commit is not None:
+            return {k: Held(k, d, h, n) for k, d, h, n in data["held"]}, True
+    except (OSError, ValueError, KeyError, TypeError):  # none, or torn by a crash: read the records
+        pass
+    return held_documents(searcher), False
+
+
+def write_held(index_dir: Path, gen: Generation, commit: int, held: dict[str, Held]) -> None:
+    """Keep `held` as what the generation's commit number `commit` holds (atomically: a reader sees all of it
+    or the file before; a file torn by a crash is not JSON, and the records are read instead)."""
+    tmp = index_dir / f".{gen.name}_held.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps({"commit": commit, "held": [[h.key, h.doc_id, h.content_hash, h.passages]
+                                                          for h in held.values()]}), encoding="utf-8")
+    os.replace(tmp, held_path(index_dir, gen))
 
 
 def describe(error: BaseException, path: Path | str) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from coi import PARSER_VERSION, store
-from coi.errors import CoiError, InputError, UsageError
+from coi.errors import InputError, UsageError
 from coi.model import DocType, Document
 from coi.store import Held, IndexMeta
 
@@ -239,17 +239,51 @@ def _workers(pending: int) -> int:
 CRASH_HOOK = "COI_TEST_KILL_WORKER_ON"  # fault injection for the tests: a worker parsing this file name dies
 
 
-def _parse_one(path: Path, ocr_cache: Path | None = None) -> Document | str:
-    """Parse a file; a one-line reason instead when it cannot be (in a worker, exceptions are not sent back).
-    `ocr_cache`: the index folder's cache of OCR'd pages."""
+def _parse_one(path: Path, ocr_cache: Path | None = None, tagger: Tagger | None = None) -> Document | str:
+    """Parse a file, and tag it when there is a `tagger`; a one-line reason instead when it cannot be (in a
+    worker, exceptions are not sent back). `ocr_cache`: the index folder's cache of OCR'd pages."""
     from coi.parse import parse_file
 
     if os.environ.get(CRASH_HOOK) == path.name and os.getpid() != int(os.environ.get("COI_MAIN_PID", "0")):
         os.abort()  # as a crash inside a PDF library would
     try:
-        return parse_file(path, ocr_cache)
+        doc = parse_file(path, ocr_cache)
     except Exception as exc:  # a parser bug must not stop the run or cost data
         return store.describe(exc, path)
+    if tagger is None:
+        return doc
+    try:
+        return tagger(doc)
+    except Exception as exc:  # a tagger bug must not stop the run or cost data
+        return store.describe(exc, path)
+
+
+_worker_tagger: Tagger | None = None  # in a worker process: the run's tagger, sent once when the worker starts
+
+
+def _start_worker(parent: int, tagger: Tagger | None) -> None:
+    global _worker_tagger
+    _worker_tagger = tagger
+    _watch_parent(parent)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A document a worker parsed and tagged, with the full-text fields of its records analysed (the records of
+    `store.index_records`, in order): the writing process only adds their postings."""
+
+    doc: Document
+    postings: tuple[store.Postings, ...]
+
+
+def _prepare_in_worker(path: Path, ocr_cache: Path | None) -> Prepared | Document | str:
+    result = _parse_one(path, ocr_cache, _worker_tagger)
+    if isinstance(result, str):
+        return result
+    try:
+        return Prepared(result, tuple(store.analyse_texts(store.record_texts(result))))
+    except Exception:  # the writing process analyses it, and reports what fails there
+        return result
 
 
 def _watch_parent(parent: int) -> None:
@@ -268,21 +302,42 @@ def _watch_parent(parent: int) -> None:
 WORKER_DIED = "the parser's worker process died on it (a crash in a PDF library, or out of memory)"
 
 
-def _pool(workers: int) -> Any:
+def _pool(workers: int, tagger: Tagger | None) -> Any:
     """Worker processes started afresh ("spawn"), not forked: they hold none of this process's files, so the
-    writer lock is released the moment this process ends, and each watches that it still has a parent."""
+    writer lock is released the moment this process ends, and each watches that it still has a parent. The
+    tagger is sent to each worker once, not with every document."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_watch_parent, initargs=(os.getpid(),))
+                               initializer=_start_worker, initargs=(os.getpid(), tagger))
 
 
-def parsed(paths: list[Path], workers: int, ocr_cache: Path | None = None) -> Iterator[Document | str]:
-    """`_parse_one` of each path, in order; in `workers` processes when there are any. A worker that dies fails
-    only the document it was parsing: the documents in flight are parsed again one by one."""
+def _portable(tagger: Tagger | None) -> bool:
+    """Whether a tagger can be sent to worker processes (a lambda or a local function cannot)."""
+    import pickle
+
+    try:
+        pickle.dumps(tagger)
+    except Exception:
+        return False
+    return True
+
+
+def prepared(paths: list[Path], workers: int, ocr_cache: Path | None = None,
+             tagger: Tagger | None = None) -> Iterator[Prepared | Document | str]:
+    """`_parse_one` of each path (parsed, then tagged by `tagger`), in order; in `workers` processes when there
+    are any. Tagging and analysing the text cost as much as parsing, so the workers do those too (`Prepared`):
+    the process that writes the index is the bottleneck of a build. A tagger that cannot be sent to them tags
+    here (and the text is analysed here: it may change it). A worker that dies fails only the
+    document it was parsing: the documents in flight are parsed again one by one."""
     if workers <= 0:
-        yield from (_parse_one(p, ocr_cache) for p in paths)
+        yield from (_parse_one(p, ocr_cache, tagger) for p in paths)
+        return
+    if not _portable(tagger):
+        for result, path in zip(prepared(paths, workers, ocr_cache), paths, strict=True):
+            doc = result.doc if isinstance(result, Prepared) else result
+            yield doc if isinstance(doc, str) or tagger is None else _tag_here(doc, path, tagger)
         return
     from concurrent.futures.process import BrokenProcessPool
 
@@ -290,11 +345,11 @@ def parsed(paths: list[Path], workers: int, ocr_cache: Path | None = None) -> It
     i = 0
     while i < len(paths):
         ahead: deque[tuple[Path, Any]] = deque()
-        pool = _pool(workers)
+        pool = _pool(workers, tagger)
         try:
             while i < len(paths) or ahead:
                 while i < len(paths) and len(ahead) < workers * WINDOW:
-                    ahead.append((paths[i], pool.submit(_parse_one, paths[i], ocr_cache)))
+                    ahead.append((paths[i], pool.submit(_prepare_in_worker, paths[i], ocr_cache)))
                     i += 1
                 result = ahead[0][1].result()
                 ahead.popleft()
@@ -304,15 +359,22 @@ def parsed(paths: list[Path], workers: int, ocr_cache: Path | None = None) -> It
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
         for path, _ in ahead:  # the pool broke: which of these killed it?
-            yield _parse_alone(path, ocr_cache)
+            yield _parse_alone(path, ocr_cache, tagger)
 
 
-def _parse_alone(path: Path, ocr_cache: Path | None) -> Document | str:
+def _tag_here(doc: Document, path: Path, tagger: Tagger) -> Document | str:
+    try:
+        return tagger(doc)
+    except Exception as exc:  # a tagger bug must not stop the run or cost data
+        return store.describe(exc, path)
+
+
+def _parse_alone(path: Path, ocr_cache: Path | None, tagger: Tagger | None) -> Prepared | Document | str:
     from concurrent.futures.process import BrokenProcessPool
 
-    pool = _pool(1)
+    pool = _pool(1, tagger)
     try:
-        result: Document | str = pool.submit(_parse_one, path, ocr_cache).result()
+        result: Prepared | Document | str = pool.submit(_prepare_in_worker, path, ocr_cache).result()
         return result
     except BrokenProcessPool:
         return WORKER_DIED
@@ -337,6 +399,7 @@ class _Apply:
     def __init__(self, ix: Any, searcher: Any, held: dict[str, Held], batch: int, summary: IndexSummary) -> None:
         self.ix, self.searcher, self.batch, self.summary = ix, searcher, batch, summary
         self.owners = {h.doc_id: h.key for h in held.values()}  # doc_id -> the file that has it
+        self.now = dict(held)  # what the index holds as the run goes
         self.writer: Any = None
         self.pending = 0
 
@@ -354,11 +417,13 @@ class _Apply:
 
     def delete(self, held: Held) -> None:
         self._writer().delete_by_term("path", held.key)
+        self.now.pop(held.key, None)
         if self.owners.get(held.doc_id) == held.key:
             del self.owners[held.doc_id]
 
-    def put(self, doc: Document, source: Source) -> Document:
-        """Write a document's records, under an id of its own if another file already has its id."""
+    def put(self, doc: Document, source: Source, postings: tuple[store.Postings, ...] | None = None) -> Document:
+        """Write a document's records, under an id of its own if another file already has its id. `postings`:
+        the records' full-text fields, analysed in a worker (another id changes none of them)."""
         owner = self.owners.get(doc.doc_id)
         if owner is not None and owner != source.key:
             from coi.parse import slug
@@ -370,9 +435,11 @@ class _Apply:
                 f"{source.path}: document id {doc.doc_id} is also claimed by {owner}; indexed as {distinct}")
             doc = with_doc_id(doc, distinct)
         writer = self._writer()
-        for record in store.index_records(doc, source.key, source.digest):
-            writer.add_document(**record)
+        records = store.index_records(doc, source.key, source.digest)
+        for i, record in enumerate(records):
+            store.add_record(writer, record, postings[i] if postings is not None else None)
         self.owners[doc.doc_id] = source.key
+        self.now[source.key] = Held(source.key, doc.doc_id, source.digest, len(doc.passages))
         return doc
 
     def stored(self, held: Held) -> Document | None:
@@ -393,7 +460,9 @@ class _Apply:
 
 
 def _apply(ix: Any, plan: Plan, held: dict[str, Held], retag: bool, tagger: Tagger | None, tagging: str,
-           progress: Progress | None, total: int, summary: IndexSummary, ocr_cache: Path | None = None) -> None:
+           progress: Progress | None, total: int, summary: IndexSummary,
+           ocr_cache: Path | None = None) -> dict[str, Held]:
+    """Apply the plan; what the index holds after it."""
     batch = env_int("COI_BATCH_DOCUMENTS", 200, 1)
     with ix.searcher() as searcher:
         run = _Apply(ix, searcher, held, batch, summary)
@@ -430,25 +499,22 @@ def _apply(ix: Any, plan: Plan, held: dict[str, Held], retag: bool, tagger: Tagg
                         summary.retagged += 1
                         run.written()
             todo = plan.parses() + reparse
-            results = parsed([s.path for s, _ in todo], _workers(len(todo)), ocr_cache)
+            results = prepared([s.path for s, _ in todo], _workers(len(todo)), ocr_cache, tagger)
             for (source, previous), result in zip(todo, results, strict=True):
                 done += 1
                 if progress:
                     progress(done, total, source.path)
-                try:
-                    if isinstance(result, str):
-                        raise CoiError(f"{source.path}: {result}")
-                    summary.warnings.extend(result.warnings)
-                    if result.warnings:
-                        summary.warned.append(str(source.path))
-                    summary.ocr_pages += len({pg for p in result.passages if p.ocr for pg in p.pages})
-                    doc = tagger(result) if tagger else result
-                except Exception as exc:  # a tagger bug must not stop the run or cost data
-                    summary.failed.append(Failure(str(source.path), store.describe(exc, source.path)))
+                if isinstance(result, str):
+                    summary.failed.append(Failure(str(source.path), result))
                     continue
+                doc, postings = (result.doc, result.postings) if isinstance(result, Prepared) else (result, None)
+                summary.warnings.extend(doc.warnings)
+                if doc.warnings:
+                    summary.warned.append(str(source.path))
+                summary.ocr_pages += len({pg for p in doc.passages if p.ocr for pg in p.pages})
                 if previous is not None:
                     run.delete(previous)
-                doc = run.put(doc, source)
+                doc = run.put(doc, source, postings)
                 summary.passages += len(doc.passages)
                 if previous is not None:
                     summary.updated += 1
@@ -460,6 +526,7 @@ def _apply(ix: Any, plan: Plan, held: dict[str, Held], retag: bool, tagger: Tagg
         except BaseException:
             run.cancel()
             raise
+    return run.now
 
 
 def update_index(index_dir: Path, roots: list[Path], full: bool = False, wait: float = 0.0,
@@ -485,7 +552,8 @@ def update_index(index_dir: Path, roots: list[Path], full: bool = False, wait: f
         summary.rebuilt = building
         ix = store.open_generation(index_dir, target)
         with ix.searcher() as s:
-            held = store.held_documents(s)
+            held, from_file = store.read_held(index_dir, target, s)
+            commit = s.reader().generation()
             retag = tagger is not None and store.read_meta(s).tagging != tagging
         files, problems = scan(roots)
         sources: list[Source] = []
@@ -500,10 +568,13 @@ def update_index(index_dir: Path, roots: list[Path], full: bool = False, wait: f
         for source, kept in plan.duplicates:
             summary.warnings.append(f"{source.path}: same content as {kept}; indexed once")
         if plan.changes or retag or building:
-            _apply(ix, plan, held, retag, tagger, tagging, progress, len(files), summary,
-                   index_dir / store.OCR_CACHE)
+            now = _apply(ix, plan, held, retag, tagger, tagging, progress, len(files), summary,
+                         index_dir / store.OCR_CACHE)
+            store.write_held(index_dir, target, ix.latest_generation(), now)
         else:
             summary.unchanged = len(plan.unchanged)
+            if not from_file:
+                store.write_held(index_dir, target, commit, held)
         if building:
             _count_against_previous(index_dir, ix, summary)
             store.write_pointer(index_dir, store.CURRENT, target)
@@ -552,11 +623,14 @@ def _target(index_dir: Path, full: bool) -> tuple[store.Generation, bool]:
 def index_corpus(index_dir: Path, roots: list[Path], full: bool = False, wait: float = 0.0,
                  progress: Progress | None = None) -> IndexSummary:
     """`coi index`: update the index with the corpus under `roots`, tagging with the corpus vocabulary."""
+    from functools import partial
+
     from coi.tag import corpus_vocabulary, tag_document
 
     vocab = corpus_vocabulary(roots)
+    # a partial, not a lambda: it can be sent to the worker processes, which tag what they parse
     return update_index(index_dir, roots, full=full, wait=wait, progress=progress,
-                        tagger=lambda doc: tag_document(doc, vocab), tagging=vocab.digest)
+                        tagger=partial(tag_document, vocab=vocab), tagging=vocab.digest)
 
 
 # -------------------------------------------------------------------------------------------------- checking

@@ -111,3 +111,48 @@ def test_a_heading_made_of_several_counts_by_its_parts() -> None:
     doc = parse_once("tests/fixtures/pdf/wob_NVWA_2021-04-02_20-0774_besluit_inventaris_documenten.pdf")
     assert any("Adresgegevens eigenaar" in f"{p.heading} {p.text}" for p in doc.passages)
     assert doc.coverage is not None and doc.coverage.ratio >= 0.98, doc.coverage
+
+
+def _walk_reference(doc, acc):
+    """coverage._walk as it was before it looked again only at the words not found yet: every run of the body,
+    for every source and run length."""
+    from coi.clean import join_lines
+    from coi.coverage import _metadata_texts, _passage_texts, words
+
+    body = words(join_lines(list(acc.body)))
+    sources = [("passages", _passage_texts(doc.passages)), ("footnotes", [f.text for f in doc.footnotes]),
+               ("metadata", [*acc.metadata, *_metadata_texts(doc)]), ("dropped", [t for _, t in acc.dropped])]
+    counts = {"passages": 0, "footnotes": 0, "metadata": 0, "dropped": 0}
+    found: list[str | None] = [None] * len(body)
+    for name, texts in sources:
+        grams: set[tuple[str, ...]] = set()
+        for text in texts:
+            ws = words(text)
+            grams.update(tuple(ws[i: i + 3]) for i in range(max(len(ws) - 2, 0)))
+            if 0 < len(ws) < 3:
+                grams.add(tuple(ws))
+        for size in (3, 2, 1):
+            for j in range(len(body) - size + 1):
+                if tuple(body[j: j + size]) in grams:
+                    for k in range(j, j + size):
+                        found[k] = found[k] or name
+    lost = [i for i, source in enumerate(found) if source is None]
+    for source in found:
+        if source is not None:
+            counts[source] += 1
+    return body, counts, lost
+
+
+@pytest.mark.parametrize("key", ["001", "004"])
+def test_words_are_accounted_for_as_before_when_only_the_missing_ones_are_looked_for_again(key, seed_docs) -> None:
+    # looking at every run of the body again for every source and run length was a fifth of parsing; the walk
+    # now looks again only where a word is still missing, and accounts every word as it did, lost ones too
+    from coi.coverage import Accounting, _walk
+
+    doc = seed_docs[key]
+    lines = Path("corpus", SEEDS[key]).read_text(encoding="utf-8").splitlines()
+    acc = Accounting(body=lines, removed=[], dropped=[("label", "Vraag 1")], metadata=[doc.title or ""])
+    for passages in (doc.passages, doc.passages[:3] + doc.passages[4:], doc.passages[::2]):
+        shorter = replace(doc, passages=passages)
+        assert _walk(shorter, acc) == _walk_reference(shorter, acc)
+    assert _walk_reference(replace(doc, passages=doc.passages[::2]), acc)[2]  # words were lost

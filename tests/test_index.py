@@ -212,3 +212,154 @@ def test_workers_are_used_for_many_documents_only(monkeypatch) -> None:
     with pytest.raises(UsageError, match="COI_WORKERS='twee'"):
         coi.update._workers(1000)
 
+
+
+class _StampPid:
+    """A tagger that writes the id of the process that ran it into the document's source (sent to workers)."""
+
+    def __call__(self, doc):
+        import os
+        from dataclasses import replace
+
+        return replace(doc, source=f"pid {os.getpid()}")
+
+
+def test_the_workers_tag_what_they_parse_and_a_local_tagger_tags_here(tmp_path, monkeypatch) -> None:
+    """Tagging costs as much as parsing: the worker processes do both, so the writing process only writes. A
+    tagger that cannot be sent to them (a lambda) tags in this process, with the same result."""
+    import os
+
+    from coi.testing import generate_corpus
+
+    corpus = tmp_path / "corpus"
+    generate_corpus(CORPUS, corpus, 20)
+    monkeypatch.setenv("COI_WORKERS", "2")
+    update_index(tmp_path / "sent", [corpus], tagger=_StampPid(), tagging="pid")
+    stamp = _StampPid()
+    update_index(tmp_path / "here", [corpus], tagger=lambda d: stamp(d), tagging="pid")
+    import json
+
+    def sources(index: Path) -> set[str]:
+        with Searcher(index) as s:
+            return {json.loads(f["meta"])["source"] for f in s.searcher.documents(kind="doc")}
+
+    sent, here = sources(tmp_path / "sent"), sources(tmp_path / "here")
+    assert here == {f"pid {os.getpid()}"}
+    assert len(sent) >= 1 and f"pid {os.getpid()}" not in sent
+
+
+def _index_content(index: Path) -> dict:
+    """Everything an index holds, by document number: every term of every field with its postings (weights,
+    positions), field lengths, stored fields and columns."""
+    with Searcher(index) as s:
+        reader = s.searcher.reader()
+        postings = {}
+        for field, term in reader.all_terms():
+            m = reader.postings(field, term)
+            found = []
+            while m.is_active():
+                found.append((m.id(), m.weight(), m.value()))
+                m.next()
+            postings[(field, term)] = found
+        schema = reader.schema
+        docs = range(reader.doc_count_all())
+        lengths = {(name, d): reader.doc_field_length(d, name) for name in schema.scorable_names() for d in docs}
+        stored = [(d, {k: v for k, v in fields.items() if k != "data" or '"updated"' not in v})
+                  for d, fields in reader.iter_docs()]
+        columns = {name: list(reader.column_reader(name)) for name in schema.names() if reader.has_column(name)}
+    return {"postings": postings, "lengths": lengths, "stored": stored, "columns": columns}
+
+
+@pytest.mark.parametrize("writer_mb", [256, 1])
+def test_postings_analysed_in_the_workers_make_the_same_index(tmp_path, monkeypatch, writer_mb) -> None:
+    """The workers analyse the full-text fields and the writing process adds their postings: the index holds
+    exactly what whoosh's add_document makes in one process: the same terms, postings, positions, lengths,
+    stored fields and columns; also when the writer's memory is full and it spills postings to disk."""
+    import coi.store
+    from coi.index import index_corpus
+    from coi.testing import generate_corpus
+
+    monkeypatch.setattr(coi.store, "WRITER_MB", writer_mb)
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    generate_corpus(CORPUS, corpus / "gen", 24)
+    monkeypatch.setenv("COI_BATCH_DOCUMENTS", "1000")  # one segment each: the same document numbers
+    content = {}
+    for workers in ("2", "0"):
+        monkeypatch.setenv("COI_WORKERS", workers)
+        summary = index_corpus(tmp_path / workers, [corpus])
+        assert summary.added == 29 and not summary.failed
+        content[workers] = _index_content(tmp_path / workers)
+    with_workers, here = content["2"], content["0"]
+    assert len(with_workers["postings"]) > 3000 and any(f == "rev" for f, _ in with_workers["postings"])
+    for part in ("postings", "lengths", "stored", "columns"):
+        assert with_workers[part] == here[part], part
+
+
+def test_re_indexing_one_document_does_not_read_the_whole_lexicon(tmp_path, corpus, monkeypatch) -> None:
+    """Reading the whole lexicon in pays off for a build, not for a re-index of one document (it was half the
+    time of that run): it is read in once the indexing has analysed many values."""
+    import coi.analysis
+    from coi import lexicon
+
+    update_index(tmp_path / "index", [corpus])
+    calls: list[int] = []
+    monkeypatch.setattr(lexicon, "preload", lambda: calls.append(1))
+    monkeypatch.setattr(coi.analysis, "_indexed", 0)
+    changed = corpus / SEEDS["002"]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n\nEen nieuwe alinea over terugkeer.\n",
+                       encoding="utf-8")
+    assert update_index(tmp_path / "index", [corpus]).updated == 1
+    assert calls == []
+    for i in range(coi.analysis.PRELOAD_AFTER + 10):
+        coi.analysis.index_forms(f"waarde {i}")
+    assert calls == [1]
+
+
+def test_what_the_index_holds_is_read_from_its_file_when_it_is_of_the_last_commit(tmp_path, corpus,
+                                                                                   monkeypatch) -> None:
+    """A run reads what the index holds (path, id, content hash, passages per file) from the file the last run
+    wrote after its last commit, not from every document record: always what the records say, after adds,
+    changes, moves and removals; and a file of another commit, or a torn one, is not believed."""
+    from coi import store
+
+    index = tmp_path / "index"
+    update_index(index, [corpus])
+    changed = corpus / SEEDS["002"]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n\nEen nieuwe alinea.\n", encoding="utf-8")
+    (corpus / SEEDS["003"]).rename(corpus / "verplaatst.txt")
+    (corpus / SEEDS["004"]).unlink()
+    from coi.testing import generate_corpus
+
+    generate_corpus(CORPUS, corpus / "nieuw", 1)
+
+    def from_records(index: Path) -> dict:
+        gen = store.current(index)
+        with store.open_generation(index, gen).searcher() as s:
+            return store.held_documents(s)
+
+    summary = update_index(index, [corpus])
+    assert summary.updated == 1 and summary.removed >= 1 and summary.added >= 1
+    held_file = store.held_path(index, store.current(index))
+    assert held_file.exists()
+
+    def refuse(searcher):
+        raise AssertionError("read every document record")
+
+    monkeypatch.setattr(store, "held_documents", refuse)
+    gen = store.current(index)
+    with store.open_generation(index, gen).searcher() as s:
+        held, from_file = store.read_held(index, gen, s)
+    assert from_file
+    monkeypatch.undo()
+    assert held == from_records(index) and len(held) == 5
+    # a file of another commit, or torn, is not believed
+    for text in ('{"commit": 1, "held": []}', '{"commit": '):
+        held_file.write_text(text, encoding="utf-8")
+        with store.open_generation(index, gen).searcher() as s:
+            held, from_file = store.read_held(index, gen, s)
+        assert not from_file and held == from_records(index)
+    again = update_index(index, [corpus])
+    assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 5)
+    assert store.read_held(index, gen, store.open_generation(index, gen).searcher())[1]  # written again

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from coi.clean import join_lines
 from tests.conftest import parse_once
 
@@ -31,3 +33,62 @@ def test_e_mail_keeps_its_hyphen_on_a_real_decision() -> None:
     doc = parse_once("tests/fixtures/pdf/wob_NVWA_2021-04-02_20-0774_besluit_inventaris_documenten.pdf")
     text = " ".join(p.text for p in doc.passages)
     assert "e-mailbericht" in text and "emailbericht" not in text.replace("e-mailbericht", "")
+
+
+def _join_lines_reference(texts: list[str]) -> str:
+    """join_lines as it was before it looked only at the end of the text so far: visible() of all of it at every
+    line (quadratic in a document's length)."""
+    import re
+
+    from coi.clean import _ELLIPSIS_WORDS, _KEEP_HYPHEN, visible
+
+    out = ""
+    for raw in texts:
+        line = raw.strip()
+        if not line:
+            continue
+        if not out:
+            out = line
+            continue
+        tail = visible(out)
+        if tail.endswith("-") and len(tail) > 1 and tail[-2].isalnum():
+            first = line.split()[0]
+            left = re.search(r"([\wÀ-ÿ]+)-$", tail)
+            left_word = left.group(1) if left else ""
+            compound = (re.search(r"[\wÀ-ÿ]-[\wÀ-ÿ]+-$", tail) or re.search(r"[A-Z]{2}$", left_word)
+                        or not re.search(r"[^\W\d_]", left_word) or len(left_word) == 1)
+            if first.lower() in _ELLIPSIS_WORDS:
+                out += " " + line
+            elif line[:1].islower() and not compound and left_word.lower() not in _KEEP_HYPHEN:
+                out = out[:-1] + line
+            else:
+                out += line
+        else:
+            out += " " + line
+    return re.sub(r"[ \t]+", " ", out).strip()
+
+
+def test_joining_a_long_text_looks_at_its_end_only_and_joins_as_before(monkeypatch) -> None:
+    # the coverage check joins a whole document's lines; visible() of all the text so far at every line made
+    # that quadratic. The lines of a real document with footnote marks and hyphens, joined from every start
+    # (so that the window's edge falls in a mark, a word, a hyphen), join as they did.
+    import coi.parse
+    from coi.lines import MARK_OPEN
+
+    seen: list[list[str]] = []
+
+    def recording(texts: list[str]) -> str:
+        seen.append(list(texts))
+        return join_lines(texts)
+
+    monkeypatch.setattr(coi.parse, "join_lines", recording)
+    coi.parse.parse_file(Path("tests/fixtures/pdf/kamerbrief_IenW_2022-12-22_emissies_luchtvaart.pdf"))
+    lines = max(seen, key=len)
+    assert sum(len(t) for t in lines) > 5000 and any(MARK_OPEN in t for t in lines)
+    hyphenated = [t[:-1] + "-" for t in lines]  # every line ends in a hyphen: every join looks at the window
+    for texts in (lines, hyphenated, [t.replace(" ", "") + "-" for t in lines[:200]]):
+        for start in range(0, 30, 3):
+            assert join_lines(texts[start:]) == _join_lines_reference(texts[start:])
+    # a last word longer than the window: "ab-xxx…-" keeps its hyphen as a word that has one already
+    texts = [*lines[:20], "ab-" + "x" * 300 + "-", "ling"]
+    assert join_lines(texts).endswith("-" + "x" * 300 + "-ling") and join_lines(texts) == _join_lines_reference(texts)

@@ -299,3 +299,50 @@ def test_a_document_about_asylum_reception_is_not_domestic() -> None:
     p, = _tag("Vragen van het lid X aan de Minister voor Asiel en Migratie over de asielopvang in Ter Apel",
               ("", "Hoeveel asielzoekers sliepen afgelopen week buiten?"))
     assert p.topics == ("asielbeleid",), p.triggers
+
+
+def test_a_phrase_is_looked_for_only_in_texts_that_contain_its_longest_word_start(seed_docs) -> None:
+    # scanning every passage with every phrase pattern was most of the tagger's time; a substring test skips
+    # the texts a phrase cannot match in. Wherever a pattern matches a real passage (or the phrase itself, as
+    # written), the text contains what the test looks for.
+    from coi.analysis import fold
+    from coi.tag import _clean
+
+    vocab = load_vocabulary()
+    vocab.compile()  # the tables are built when the vocabulary first tags
+    texts = [fold(_clean(p.text)) for doc in seed_docs.values() for p in doc.passages]
+    phrases = [(phrase, needs) for _, phrase, needs in [*vocab._phrases, *vocab._cancel]]
+    assert len(phrases) > 20 and all(needs for _, needs in phrases)
+    matched = 0
+    for phrase, needs in phrases:
+        for text in texts:
+            if phrase.search(text):
+                matched += 1
+                assert needs in text
+    assert matched > 0
+    entries = [(e, text) for e in vocab.entries.values() for text in e.cancel]
+    for entry, text in entries:
+        phrase, needs = next((p, n) for k, p, n in vocab._cancel if k == entry.key and p == _phrase_of(text))
+        assert phrase.search(fold(text)) and needs in fold(text)
+
+
+def _phrase_of(text: str):
+    from coi.tag import _phrase
+
+    return _phrase(text)
+
+
+def test_the_tagger_reads_the_words_the_tokenizer_makes(seed_docs) -> None:
+    # the tagger reads words with one regular expression and remembers each word's forms (making tokens with
+    # offsets and the original word was a third of tagging): the same words, stems, positions and offsets as
+    # DutchTokenizer's tokens, on every passage of the seeds
+    from coi.analysis import DutchTokenizer, fold
+    from coi.tag import _clean, _lemma_stem, _words
+
+    texts = [_clean(f"{p.heading}\n{p.text}" if p.heading else p.text) for d in seed_docs.values() for p in d.passages]
+    assert len(texts) > 50
+    for text in texts:
+        tokens = DutchTokenizer()(text, positions=True, chars=True, keeporiginal=True)  # one Token, reused
+        expected = [(t.text, _lemma_stem(fold(t.original)) if fold(t.original).isalpha() else t.text, t.original,
+                     fold(t.original), t.pos, t.startchar, t.endchar) for t in tokens]
+        assert [tuple(w) for w in _words(text)] == expected
