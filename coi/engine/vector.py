@@ -7,8 +7,8 @@ order of the parts are those of `Evaluation._add_leaf`, in float64, so a documen
 the documents that can be on the page (score at least the n-th best) leave as Python numbers.
 
 Matches are marked the same way: a term's document numbers set in one array of flags, which becomes the bitmap.
-numpy is imported only here, for an index large enough to be worth it (`evaluate.VECTOR_DOCS`): a search of a
-small index, and `coi search`'s start, do without it.
+numpy is imported only here and in coi.engine.columns, for an index large enough to be worth it
+(`evaluate.VECTOR_DOCS`): a search of a small index, and its `coi search` start, do without it.
 """
 
 from __future__ import annotations
