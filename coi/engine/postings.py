@@ -20,7 +20,7 @@ import pickle
 import re
 import struct
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from itertools import accumulate
 from typing import Any
@@ -69,12 +69,15 @@ def term_blocks(segment: Any, fieldname: str, btext: bytes) -> list[RawBlock]:
     return _by_matcher(terms.matcher(fieldname, btext, segment.schema[fieldname].format))
 
 
-def _parse(data: bytes) -> list[RawBlock] | None:
-    """The blocks of a term's postings (header included), or None if they are not laid out as expected."""
+class LayoutError(Exception):
+    """A term's postings are not laid out as this reader expects (whoosh's own reader takes over)."""
+
+
+def blocks_of(data: bytes) -> Iterator[tuple[int, int, int]]:
+    """Each block of a term's postings (`data`: header included) as (where its info pickle starts, where its data
+    starts, where it ends); LayoutError where the bytes are not laid out as expected."""
     if data[:4] != WHOOSH3_HEADER_MAGIC:
-        return None
-    out: list[RawBlock] = []
-    loads = pickle.loads
+        raise LayoutError
     pos, end = 4, len(data)
     while pos < end:
         length = _BLOCK_LENGTH.unpack_from(data, pos)[0]
@@ -82,27 +85,40 @@ def _parse(data: bytes) -> list[RawBlock] | None:
         stop = pos + abs(length)
         info = _INFO.match(data, pos)
         if info is None or info.end() > stop:
-            return None
-        body = data[info.end():stop]
-        compressed = body[:1] == b"x"  # a zlib stream begins with 0x78, a pickle with 0x80
-        head = zlib.decompressobj().decompress(body, _HEAD_BYTES) if compressed else body
-        m = _HEAD.match(head)
-        if m is None:
-            ids, weights, _ = loads(zlib.decompress(body) if compressed else body)
-        else:
-            ids = loads(b"\x80\x02(" + m["ids"] + b"t.")
-            if m["none"] is not None:
-                weights = None
-            elif m["one"] is not None:
-                weights = _ONE.unpack(m["one"])[0]
-            else:
-                many = m["many"]
-                weights = _floats(len(many) // 9).unpack(many)
-        out.append((tuple(accumulate(ids)), weights))  # whoosh's delta_decode, in C
+            raise LayoutError
+        yield pos, info.end(), stop
         pos = stop
-        if length < 0:
+        if length < 0:  # the last block
             break
-    return out if pos == end else None
+    if pos != end:
+        raise LayoutError
+
+
+def _parse(data: bytes) -> list[RawBlock] | None:
+    """The blocks of a term's postings (header included), or None if they are not laid out as expected."""
+    out: list[RawBlock] = []
+    loads = pickle.loads
+    try:
+        for _, at, stop in blocks_of(data):
+            body = data[at:stop]
+            compressed = body[:1] == b"x"  # a zlib stream begins with 0x78, a pickle with 0x80
+            head = zlib.decompressobj().decompress(body, _HEAD_BYTES) if compressed else body
+            m = _HEAD.match(head)
+            if m is None:
+                ids, weights, _ = loads(zlib.decompress(body) if compressed else body)
+            else:
+                ids = loads(b"\x80\x02(" + m["ids"] + b"t.")
+                if m["none"] is not None:
+                    weights = None
+                elif m["one"] is not None:
+                    weights = _ONE.unpack(m["one"])[0]
+                else:
+                    many = m["many"]
+                    weights = _floats(len(many) // 9).unpack(many)
+            out.append((tuple(accumulate(ids)), weights))  # whoosh's delta_decode, in C
+    except LayoutError:
+        return None
+    return out
 
 
 def _by_matcher(m: Any) -> list[RawBlock]:

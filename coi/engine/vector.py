@@ -22,12 +22,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from whoosh import query as Q
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.reading import TermNotFound
 
 from coi.engine.evaluate import Leaf, expand
 from coi.engine.fixes import LENGTHS, length_bytes
-from coi.engine.postings import _BLOCK_LENGTH, _HEAD_BYTES, _INFO, term_blocks
+from coi.engine.postings import _HEAD_BYTES, LayoutError, blocks_of, term_blocks
 
 if TYPE_CHECKING:
     from coi.engine.evaluate import Evaluation
@@ -126,38 +125,29 @@ def segment_arrays(segment: Any, fieldname: str, btext: bytes) -> tuple[Any, Any
     if isinstance(length, tuple):  # whoosh's W3TermInfo.from_bytes unpacks the length as a 1-tuple
         length = length[0]
     data = terms._postfile.get(offset, length)
-    if data[:4] != WHOOSH3_HEADER_MAGIC:
-        return _joined(term_blocks(segment, fieldname, btext))
     counts: list[int] = []
     firsts: list[int] = []
     deltas: list[bytes] = []
     weights: list[bytes] = []
     explicit: list[tuple[int, tuple[int, ...]]] = []  # (block number, its document numbers)
-    pos, end = 4, len(data)
-    while pos < end:
-        size = _BLOCK_LENGTH.unpack_from(data, pos)[0]
-        pos += 4
-        stop = pos + abs(size)
-        head_at = _INFO.match(data, pos)
-        if head_at is None:
-            return _joined(term_blocks(segment, fieldname, btext))
-        count = pickle.loads(data[pos:head_at.end()])[0]
-        body = data[head_at.end():stop]
-        head = zlib.decompressobj().decompress(body, _HEAD_BYTES) if body[:1] == b"x" else body
-        block = _block(head, count)
-        if block is None:
-            return _joined(term_blocks(segment, fieldname, btext))
-        first, block_deltas, ids, block_weights = block
-        if ids is not None:
-            explicit.append((len(counts), ids))
-        counts.append(count)
-        firsts.append(first)
-        deltas.append(block_deltas)
-        weights.append(block_weights)
-        pos = stop
-        if size < 0:
-            break
-    if pos != end or not counts:
+    try:
+        for start, at, stop in blocks_of(data):
+            count = pickle.loads(data[start:at])[0]
+            body = data[at:stop]
+            head = zlib.decompressobj().decompress(body, _HEAD_BYTES) if body[:1] == b"x" else body
+            block = _block(head, count)
+            if block is None:
+                raise LayoutError
+            first, block_deltas, ids, block_weights = block
+            if ids is not None:
+                explicit.append((len(counts), ids))
+            counts.append(count)
+            firsts.append(first)
+            deltas.append(block_deltas)
+            weights.append(block_weights)
+    except LayoutError:
+        return _joined(term_blocks(segment, fieldname, btext))
+    if not counts:
         return _joined(term_blocks(segment, fieldname, btext))
     return _assemble(counts, firsts, deltas, weights, explicit)
 
