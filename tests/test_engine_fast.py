@@ -5,6 +5,8 @@ matcher, and a large index's evaluation (numpy scores, whole facet columns) agai
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -27,19 +29,22 @@ def _normal(blocks) -> list[tuple[int, float]]:
     return out
 
 
+def _every_term(s: Searcher) -> Iterator[tuple[Any, str, bytes, Any]]:
+    """(segment, field, term, whoosh's matcher of it) for every term of every field in every segment."""
+    for segment, _ in s.reader.leaf_readers():
+        for field in FIELDS:
+            if field in segment.schema:
+                for btext in segment.lexicon(field):
+                    yield segment, field, btext, segment._terms.matcher(field, btext, segment.schema[field].format)
+
+
 def test_posting_blocks_read_from_bytes_are_whooshs(segmented) -> None:  # noqa: F811
     compared = fast = 0
     with Searcher(segmented) as s:
-        for segment, _ in s.reader.leaf_readers():
-            for field in FIELDS:
-                if field not in segment.schema:
-                    continue
-                for btext in segment.lexicon(field):
-                    matcher = segment._terms.matcher(field, btext, segment.schema[field].format)
-                    fast += isinstance(matcher, W3LeafMatcher)
-                    assert _normal(term_blocks(segment, field, btext)) == _normal(_by_matcher(matcher)), (field, btext)
-                    compared += 1
-    print(compared, fast)
+        for segment, field, btext, matcher in _every_term(s):
+            fast += isinstance(matcher, W3LeafMatcher)
+            assert _normal(term_blocks(segment, field, btext)) == _normal(_by_matcher(matcher)), (field, btext)
+            compared += 1
     assert compared > 5000 and fast > 500  # every term of every field; those in more than one posting: blocks
 
 
@@ -49,16 +54,11 @@ def test_posting_arrays_are_whooshs_postings(segmented) -> None:  # noqa: F811
 
     compared = 0
     with Searcher(segmented) as s:
-        for segment, _ in s.reader.leaf_readers():
-            for field in FIELDS:
-                if field not in segment.schema:
-                    continue
-                for btext in segment.lexicon(field):
-                    matcher = segment._terms.matcher(field, btext, segment.schema[field].format)
-                    ids, weights = segment_arrays(segment, field, btext)
-                    assert list(zip(ids.tolist(), weights.tolist(), strict=True)) == _normal(_by_matcher(matcher))
-                    compared += 1
-        assert segment_arrays(segment, "text", b"zzzgeenwoord") is None
+        for segment, field, btext, matcher in _every_term(s):
+            ids, weights = segment_arrays(segment, field, btext)
+            assert list(zip(ids.tolist(), weights.tolist(), strict=True)) == _normal(_by_matcher(matcher))
+            compared += 1
+        assert segment_arrays(s.reader.leaf_readers()[0][0], "text", b"zzzgeenwoord") is None
     assert compared > 5000
 
 
