@@ -149,7 +149,7 @@ class Searcher:
         for attempt in range(ATTEMPTS):
             try:
                 self.ix = store.open_index(self.index_dir)
-                self.searcher = self.ix.searcher()
+                self.searcher = store.open_searcher(self.ix)
                 break
             except FileNotFoundError:
                 # a rebuild switched generations and removed the old one's files: read CURRENT again

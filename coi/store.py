@@ -240,6 +240,16 @@ def open_index(index_dir: Path) -> Any:
     return open_generation(index_dir, current(index_dir))
 
 
+def open_searcher(ix: Any) -> Any:
+    """A whoosh searcher of an opened generation; FileNotFoundError, as from `open_generation`, when a rebuild
+    removed the generation's files since it was opened (whoosh reads the TOC again for the searcher)."""
+    windex = _lazy_whoosh()
+    try:
+        return ix.searcher()
+    except windex.EmptyIndexError as exc:
+        raise FileNotFoundError(f"generation {ix.indexname} is gone ({exc})") from None
+
+
 @contextlib.contextmanager
 def writer_lock(index_dir: Path, wait: float) -> Iterator[None]:
     """Hold the one-writer lock, waiting up to `wait` seconds for another run to finish."""

@@ -306,3 +306,28 @@ def test_the_summary_counts_and_lists_documents_parsed_with_warnings(tmp_path, c
     assert str(corpus / "gat.txt") in summary.warned
     assert f", {len(summary.warned)} with warnings in " in summary.line()
     assert summary.as_dict()["warned"] == summary.warned
+
+
+def test_a_searcher_opens_the_new_generation_when_a_rebuild_removes_the_one_it_was_opening(
+        tmp_path, corpus, monkeypatch) -> None:
+    # CURRENT was read and whoosh opened the generation; before its TOC is read again for the searcher, a rebuild
+    # (`coi index --full`) switches generations and removes the old one's files (seen in CI with four searching
+    # processes during a rebuild)
+    index = tmp_path / "index"
+    index_corpus(index, [corpus])
+    old = store.read_pointer(index, store.CURRENT)
+    opened = store.open_index
+    calls = []
+
+    def open_then_rebuild(index_dir: Path) -> object:
+        ix = opened(index_dir)
+        if not calls:
+            index_corpus(index, [corpus], full=True)
+        calls.append(ix.indexname)
+        return ix
+
+    monkeypatch.setattr(store, "open_index", open_then_rebuild)
+    with Searcher(index) as s:
+        assert s.search("Azerbeidzjan").total > 0
+    new = store.read_pointer(index, store.CURRENT)
+    assert old is not None and new is not None and calls == [old.name, new.name]
