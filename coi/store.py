@@ -31,7 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from coi.analysis import ANALYZER_NAME
+from coi.analysis import ANALYZER_NAME, MIN_PART
 from coi.errors import CoiError, IndexBusyError, IndexMissingError, UsageError
 from coi.model import Document, Footnote, Passage, document_from_dict, document_to_dict, passage_to_dict
 
@@ -366,8 +366,49 @@ def _index_schema() -> Any:
 def analyse_texts(texts: list[dict[str, str]]) -> list[Postings]:
     """The postings of full-text field values (`record_texts`), as the index's writer would make them."""
     fields = _index_schema()
-    return [{name: list(fields[name].index(value)) for name, value in sorted(record.items()) if value}
+    return [{name: field_postings(fields[name], value) for name, value in sorted(record.items()) if value}
             for record in texts]
+
+
+def field_postings(field: Any, value: str) -> list[tuple[bytes, int, float, bytes | None]]:
+    """`list(field.index(value))` of a full-text field: for coi's analyzers, the terms taken straight from the
+    analysis (`index_forms`, `index_terms`) into whoosh's posting values, without a token object passed through
+    whoosh's format per term (half of the cost of analysing a passage). The same items in the same order
+    (tests/test_engine_fixes.py compares them on real texts); another analyzer or format goes through whoosh."""
+    from pickle import dumps
+
+    from whoosh.formats import Frequency, Positions
+    from whoosh.system import pack_uint
+
+    from coi.analysis import DutchTokenizer, ReverseTokenizer, index_forms, index_terms
+
+    analyzer, kind, boost = field.analyzer, type(field.format), field.format.field_boost
+    terms: dict[str, list[int]] = {}
+    if type(analyzer) is DutchTokenizer and kind in (Positions, Frequency):
+        forms, at = index_forms(value)
+        for word_terms in forms:
+            for term in word_terms:
+                terms.setdefault(term, []).append(at)
+            at += 1
+    elif type(analyzer) is ReverseTokenizer and kind is Frequency:
+        stems, first = index_terms(value)
+        for i, stem in enumerate(stems):
+            if len(stem) >= 2 * MIN_PART and stem.isalpha():
+                terms.setdefault(stem[::-1], []).append(first + i)
+    else:
+        return list(field.index(value))
+    if kind is Frequency:  # whoosh's Frequency.word_values: the count, and a weight of 1.0 per occurrence
+        return [(term.encode("utf-8"), len(at), float(len(at)) * boost, pack_uint(len(at)))
+                for term, at in terms.items()]
+    out = []
+    for term, positions in terms.items():  # whoosh's Positions.word_values and .encode
+        deltas, base = [], 0
+        for pos in positions:
+            deltas.append(pos - base)
+            base = pos
+        out.append((term.encode("utf-8"), len(positions), float(len(positions)) * boost,
+                    pack_uint(len(deltas)) + dumps(deltas, 2)))
+    return out
 
 
 def add_record(writer: Any, record: dict[str, Any], postings: Postings | None = None) -> None:
@@ -389,7 +430,7 @@ def add_record(writer: Any, record: dict[str, Any], postings: Postings | None = 
         field = schema[name]
         length = 0
         if field.indexed:
-            items = postings.get(name, ()) if name in TEXT_FIELDS else field.index(value)
+            items = postings.get(name, ()) if name in TEXT_FIELDS else _keyword_postings(field, name, value)
             if name in TEXT_FIELDS and _fits(writer.pool, name, items):  # whoosh's pool.add, for many at once
                 writer.pool.current.extend([(name, t, docnum, w * 1.0, v) for t, _, w, v in items])
                 length = sum(freq for _, freq, _, _ in items) if field.scorable else 0
@@ -406,6 +447,22 @@ def add_record(writer: Any, record: dict[str, Any], postings: Postings | None = 
     per_doc.finish_doc()
     writer._added = True
     writer.docnum += 1
+
+
+_KEYWORDS: dict[tuple[str, str], list[tuple[bytes, int, float, bytes | None]]] = {}
+
+
+def _keyword_postings(field: Any, name: str, value: str) -> list[tuple[bytes, int, float, bytes | None]]:
+    """`field.index(value)` of an identifier or keyword field, remembered: the values of most of them (kind,
+    type, topics, countries, source, year, and a document's id and path on each of its passages) repeat from
+    record to record, and analysing them again was a tenth of what the writing process does."""
+    key = (name, value)
+    found = _KEYWORDS.get(key)
+    if found is None:
+        if len(_KEYWORDS) >= 50_000:
+            _KEYWORDS.clear()
+        found = _KEYWORDS[key] = list(field.index(value))
+    return found
 
 
 def _fits(pool: Any, name: str, items: Any) -> bool:

@@ -23,7 +23,6 @@ import os
 import re
 import tomllib
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
@@ -89,6 +88,7 @@ class Vocabulary:
     _cancel: list[tuple[str, re.Pattern[str], str]] = field(default_factory=list)
     _phrases: list[tuple[_Pattern, re.Pattern[str], str]] = field(default_factory=list)  # terms that need stop words
     _by_word: dict[str, Any] = field(default_factory=dict)  # a folded word's terms (`_word_terms`), remembered
+    _parts_of: dict[str, tuple[_Pattern, ...]] = field(default_factory=dict)  # `_compound_parts`, remembered
     _compiled: bool = False
 
     def compile(self) -> None:
@@ -304,11 +304,11 @@ def _span(words: list[_Word], start: int, end: int) -> tuple[int, int]:
     return first, last
 
 
-def _hits(text: str, words: list[_Word], vocab: Vocabulary) -> list[_Hit]:
-    """Every pattern that matches, with the words it covers; parts of compounds for words no term matched."""
+def _hits(text: str, folded: str, words: list[_Word], vocab: Vocabulary) -> list[_Hit]:
+    """Every pattern that matches, with the words it covers; parts of compounds for words no term matched.
+    `folded`: fold(text)."""
     vocab.compile()
     out: list[_Hit] = []
-    folded = fold(text)
     for pattern, phrase, needs in vocab._phrases:
         if needs not in folded:  # a substring test is ~100x cheaper than scanning the text with the pattern
             continue
@@ -319,6 +319,11 @@ def _hits(text: str, words: list[_Word], vocab: Vocabulary) -> list[_Hit]:
     for i, w in enumerate(words):
         whole = len(out)
         exact, starting, prefix = _word_terms(w, vocab)
+        if not (exact or starting or prefix):  # most words: no term, perhaps parts of a compound
+            parts = _compound_parts(w, vocab)
+            if parts:
+                out.extend(_Hit(p, i, i, w.written, min(p.weight, PART)) for p in parts)
+            continue
         for p in exact:
             out.append(_Hit(p, i, i, w.written, p.weight))
         for p in starting:
@@ -353,15 +358,23 @@ def _word_terms(w: _Word, vocab: Vocabulary) -> _Terms:
     return found
 
 
-def _compound_parts(w: _Word, vocab: Vocabulary) -> Iterable[_Pattern]:
+def _compound_parts(w: _Word, vocab: Vocabulary) -> tuple[_Pattern, ...]:
     """Terms that are parts of a compound, as the lexicon splits it ("asielopvang": asiel, opvang; not
-    "kinderopvang": kinderen)."""
-    for part in lexicon.split_compound(w.folded):
-        stem = stem_word(part)
-        yield from vocab._parts.get(stem, ())
-        lemma = _lemma_stem(part)
-        if lemma != stem:
-            yield from vocab._parts.get(lemma, ())
+    "kinderopvang": kinderen). They depend on the folded word only: remembered per word (most words of a text
+    match no term, and splitting each of them again was a tenth of tagging)."""
+    found = vocab._parts_of.get(w.folded)
+    if found is None:
+        parts: list[_Pattern] = []
+        for part in lexicon.split_compound(w.folded):
+            stem = stem_word(part)
+            parts.extend(vocab._parts.get(stem, ()))
+            lemma = _lemma_stem(part)
+            if lemma != stem:
+                parts.extend(vocab._parts.get(lemma, ()))
+        if len(vocab._parts_of) >= 200_000:
+            vocab._parts_of.clear()
+        found = vocab._parts_of[w.folded] = tuple(parts)
+    return found
 
 
 @dataclass(frozen=True)
@@ -373,11 +386,10 @@ class Evidence:
     strong: frozenset[str] = frozenset()  # topics a term (not only weak words) speaks for
 
 
-def _evidence(text: str, words: list[_Word], hits: list[_Hit], vocab: Vocabulary) -> Evidence:
+def _evidence(folded: str, words: list[_Word], hits: list[_Hit], vocab: Vocabulary) -> Evidence:
     """The weight of evidence per topic: one piece per word, a term said twice counted once, words covered by
-    one of the topic's cancelling phrases left out."""
+    one of the topic's cancelling phrases left out. `folded`: the folded text."""
     vocab.compile()
-    folded = fold(text)
     cancelled: dict[str, list[tuple[int, int]]] = {}
     for key, phrase, needs in vocab._cancel:
         if needs not in folded:
@@ -445,8 +457,9 @@ class _Analysis:
 def _analyse(text: str, vocab: Vocabulary) -> _Analysis:
     text = _clean(text)
     words = _words(text)
-    hits = _hits(text, words, vocab)
-    evidence = _evidence(text, words, hits, vocab)
+    folded = fold(text)
+    hits = _hits(text, folded, words, vocab)
+    evidence = _evidence(folded, words, hits, vocab)
     places: dict[str, list[int]] = {}
     place_words: dict[str, list[str]] = {}
     for h in hits:

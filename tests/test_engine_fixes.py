@@ -42,7 +42,8 @@ def stock(monkeypatch):
     """whoosh as released: the fixed methods put back for the duration of a test."""
     def undo() -> None:
         for cls, name in ((whoosh3.W3PerDocReader, "_cached_reader"), (whoosh3.W3PerDocReader, "doc_field_length"),
-                          (externalsort.SortingPool, "_write_run"), (externalsort.SortingPool, "_read_run")):
+                          (externalsort.SortingPool, "_write_run"), (externalsort.SortingPool, "_read_run"),
+                          (whoosh3.W3FieldWriter, "add_postings")):
             monkeypatch.setattr(cls, name, whoosh_fixes.ORIGINAL[(cls.__name__, name)])
     return undo
 
@@ -64,6 +65,35 @@ def test_fixed_whoosh_writes_the_index_stock_whoosh_writes(tmp_path, monkeypatch
     stock()
     build(tmp_path / "stock-spilled", limitmb=1)
     assert contents(tmp_path / "stock-spilled") == fixed
+
+
+def segment_files(path: Path) -> list[bytes]:
+    """The posting and term files of every segment, as bytes."""
+    ix = store.open_index(path)
+    files = []
+    for seg in ix._segments():
+        storage = seg.open_compound_file(ix.storage) if seg.is_compound() else ix.storage
+        files += [bytes(seg.open_file(storage, ext).read()) for ext in (whoosh3.W3Codec.POSTS_EXT,
+                                                                         whoosh3.W3Codec.TERMS_EXT)]
+    return files
+
+
+def test_postings_are_written_a_block_at_a_time_byte_for_byte_as_whoosh_writes_them(tmp_path, stock) -> None:
+    # limitmb=1: the new segment's postings come back from runs on disk; a second writer merges two segments
+    for name in ("fixed", "stock"):
+        if name == "stock":
+            stock()
+        build(tmp_path / name, limitmb=1)
+        ix = store.open_index(tmp_path / name)
+        with ix.writer() as w:
+            for record in index_records(parse_file(CORPUS / sorted(p.name for p in CORPUS.glob("*.txt"))[0]),
+                                        "again", "y"):
+                w.add_document(**record)
+        ix.writer().commit(optimize=True)
+    fixed, stocked = segment_files(tmp_path / "fixed"), segment_files(tmp_path / "stock")
+    assert len(fixed) == 2 and sum(map(len, fixed)) > 100_000
+    assert fixed == stocked
+    assert contents(tmp_path / "fixed") == contents(tmp_path / "stock")
 
 
 def test_segments_are_read_in_place_with_the_results_stock_whoosh_reads(tmp_path, monkeypatch) -> None:
@@ -95,3 +125,21 @@ def test_segments_are_read_in_place_with_the_results_stock_whoosh_reads(tmp_path
     ix = store.open_index(tmp_path / "index")
     with ix.reader() as r:
         assert [column_values(r, f) for f in ("doc_type", "topic", "day")] == fixed_columns
+
+
+def test_full_text_postings_are_what_whoosh_makes_of_the_text(tmp_path) -> None:
+    """store.field_postings (coi's analyzers straight into posting values) gives whoosh's field.index items, in
+    whoosh's order, for every full-text field of real documents' records, and for odd values."""
+    fields = store.schema()
+    files = sorted(CORPUS.glob("*.txt")) + sorted((FIXTURES / "realdocs").glob("*"))
+    texts = [t for f in files for t in store.record_texts(parse_file(f))]
+    texts.append({name: value for name, value in zip(store.TEXT_FIELDS, (
+        "", "de de de", "Één één EEN een-twee 1.2.3 x", "asielzoekers asielzoeker asielzoekers\\nAzerbeidzjan",
+        "ministerie-breed\u00a0beleid (vervolgd) vervolgd vervolgen"), strict=True)})
+    compared = 0
+    for record in texts:
+        for name, value in record.items():
+            if value:
+                assert store.field_postings(fields[name], value) == list(fields[name].index(value)), (name, value)
+                compared += 1
+    assert compared > 300

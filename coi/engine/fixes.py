@@ -12,6 +12,10 @@
    (at 1M passages, 2.4-3.3 GB and seconds for a new search process). Most reads take slices of the map by
    position (`get`); the few that seek and read (headers, pickled extras) read from the map through a small
    stream over it, so nothing is copied but what is read.
+5. A new segment's posting lists are written one posting at a time (`FieldWriter.add_postings`: five method
+   calls, four type assertions and a length look-up per posting): half of what the writing process of a build
+   does. A term's postings are written in blocks at once instead, through whoosh's own block writer, so the files
+   are byte for byte those whoosh writes.
 3. When a writer's postings outgrow its memory, whoosh spills them to sorted runs on disk with one pickle call per
    posting, and reads them back the same way: a fifth of a 100k-passage build. Runs are written and read in
    chunks of postings instead (same order, same items; the runs live only while the writer runs).
@@ -20,8 +24,10 @@
 from __future__ import annotations
 
 import pickle
+from array import array
 from collections.abc import Iterable, Iterator
-from itertools import islice
+from itertools import groupby, islice
+from operator import itemgetter
 from typing import Any
 
 from whoosh import externalsort
@@ -58,6 +64,68 @@ def doc_field_length(self: Any, docnum: int, fieldname: str, default: int = 0) -
     if table is None:
         return default
     return LENGTHS[table[docnum]] if docnum < len(table) else None  # as whoosh: None when the byte is 0
+
+
+def _add_postings(self: Any, schema: Any, lengths: Any, items: Iterable[Any]) -> None:
+    """whoosh 2.7.4's FieldWriter.add_postings for its W3 codec, a term at a time: what `add_posting` does per
+    posting (buffer the ids and weights, keep the block's largest weight and its shortest and longest field
+    length, write a block each `blocklimit` postings) is done per block. Items come sorted by field and term, as
+    whoosh's pool and its merges give them; out-of-order terms raise as whoosh raises."""
+    from whoosh.codec.base import OutOfOrderError
+
+    last: tuple[str, bytes] | None = None
+    fieldname = None
+    table: bytes | None = None
+    per_posting = None  # a length look-up for each posting, when the lengths are not one column of bytes
+    for key, group in groupby(items, itemgetter(0, 1)):
+        if last is not None and key < last:
+            raise OutOfOrderError(f"Term {last!r} .. {key!r}")
+        if key[0] != fieldname:
+            if fieldname is not None:
+                self.finish_field()
+            fieldname = key[0]
+            self.start_field(fieldname, schema[fieldname])
+            table, per_posting = None, None
+            if lengths is not None:
+                if type(lengths).doc_field_length is doc_field_length:
+                    table = length_bytes(lengths, fieldname)
+                else:
+                    per_posting = lengths.doc_field_length
+        last = key
+        _, _, docs, weights, values = zip(*group, strict=True)
+        if -1 in docs:  # docnum -1: a word for the spelling graph, not a posting
+            kept = [i for i, d in enumerate(docs) if d != -1]
+            if not kept:
+                continue
+            docs, weights, values = (tuple(xs[i] for i in kept) for xs in (docs, weights, values))
+        self.start_term(key[1])
+        lens: Any = None  # no lengths: none counts for the block statistics
+        if per_posting is not None:
+            lens = [per_posting(d, fieldname) for d in docs]
+        elif lengths is not None:
+            top = max(docs)
+            if top > lengths._doccount:  # as `doc_field_length` raises
+                doc_field_length(lengths, top, fieldname)
+            if table is not None:
+                lens = [LENGTHS[table[d]] for d in docs] if top < len(table) else [
+                    doc_field_length(lengths, d, fieldname) for d in docs]
+        pw = self._postwriter
+        limit = pw._blocklimit
+        for start in range(0, len(docs), limit):
+            if start:
+                pw._write_block()
+            end = start + limit
+            pw._ids = array("I", docs[start:end])
+            block_weights = weights[start:end]
+            pw._weights = array("f", block_weights)
+            pw._maxweight = max(0, *block_weights)
+            pw._values = [v for v in values[start:end] if v]
+            known = [n for n in lens[start:end] if n] if lens is not None else []
+            pw._minlength = min(known) if known else None
+            pw._maxlength = max(known) if known else 0
+        self.finish_term()
+    if fieldname is not None:
+        self.finish_field()
 
 
 RUN_CHUNK = 2000  # postings per pickle in a run; a merge holds one chunk per run in memory
@@ -154,13 +222,14 @@ def _buffer_close(self: Any) -> None:
 ORIGINAL = {(cls.__name__, name): getattr(cls, name) for cls, name in (
     (whoosh3.W3PerDocReader, "_cached_reader"), (whoosh3.W3PerDocReader, "doc_field_length"),
     (externalsort.SortingPool, "_write_run"), (externalsort.SortingPool, "_read_run"),
-    (BufferFile, "__init__"), (BufferFile, "close"))}
+    (BufferFile, "__init__"), (BufferFile, "close"), (whoosh3.W3FieldWriter, "add_postings"))}
 
 
 def apply() -> None:
     """Install the fixes (idempotent)."""
     whoosh3.W3PerDocReader._cached_reader = _cached_reader
     whoosh3.W3PerDocReader.doc_field_length = doc_field_length
+    whoosh3.W3FieldWriter.add_postings = _add_postings
     externalsort.SortingPool._write_run = _write_run
     externalsort.SortingPool._read_run = _read_run
     BufferFile.__init__ = _buffer_init
