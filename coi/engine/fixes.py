@@ -74,14 +74,14 @@ def _add_postings(self: Any, schema: Any, lengths: Any, items: Iterable[Any]) ->
     from whoosh.codec.base import OutOfOrderError
 
     last: tuple[str, bytes] | None = None
-    fieldname = None
+    fieldname = ""
     table: bytes | None = None
     per_posting = None  # a length look-up for each posting, when the lengths are not one column of bytes
     for key, group in groupby(items, itemgetter(0, 1)):
         if last is not None and key < last:
             raise OutOfOrderError(f"Term {last!r} .. {key!r}")
         if key[0] != fieldname:
-            if fieldname is not None:
+            if fieldname:
                 self.finish_field()
             fieldname = key[0]
             self.start_field(fieldname, schema[fieldname])
@@ -124,7 +124,7 @@ def _add_postings(self: Any, schema: Any, lengths: Any, items: Iterable[Any]) ->
             pw._minlength = min(known) if known else None
             pw._maxlength = max(known) if known else 0
         self.finish_term()
-    if fieldname is not None:
+    if fieldname:
         self.finish_field()
 
 
