@@ -28,6 +28,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -295,7 +296,12 @@ def open_writer(ix: Any, **kwargs: Any) -> Any:
     """A writer with coi's memory for postings. Its segments are whoosh's compound files: a reader opens all of a
     segment's parts at once, so a re-index that deletes the segment later cannot pull a part from under it (with
     separate files, whoosh opens columns lazily and a search during a re-index failed)."""
-    return ix.writer(limitmb=kwargs.pop("limitmb", WRITER_MB), **kwargs)
+    from coi.engine.pool import TermPool
+
+    limitmb = kwargs.pop("limitmb", WRITER_MB)
+    writer = ix.writer(limitmb=limitmb, **kwargs)
+    writer.pool = TermPool(writer._tempstorage, writer.newsegment, limitmb=limitmb)  # see coi.engine.pool
+    return writer
 
 
 def commit(writer: Any) -> None:
@@ -344,8 +350,9 @@ def doc_meta(doc: Document, full: dict[str, Any] | None = None) -> dict[str, Any
 TEXT_FIELDS = ("heading", "notes", "rev", "text", "title")
 
 # A record's full-text fields analysed: per field, whoosh's field.index() output (term bytes, frequency, weight,
-# encoded positions).
-Postings = dict[str, list[tuple[bytes, int, float, bytes | None]]]
+# encoded positions) as four columns, (terms, frequencies, weights, values): a worker sends it to the writing
+# process, and a tuple per posting took twice as long to unpickle.
+Postings = dict[str, tuple[tuple[Any, ...], ...]]
 
 
 def record_texts(doc: Document) -> list[dict[str, str]]:
@@ -366,8 +373,8 @@ def _index_schema() -> Any:
 def analyse_texts(texts: list[dict[str, str]]) -> list[Postings]:
     """The postings of full-text field values (`record_texts`), as the index's writer would make them."""
     fields = _index_schema()
-    return [{name: field_postings(fields[name], value) for name, value in sorted(record.items()) if value}
-            for record in texts]
+    return [{name: tuple(zip(*field_postings(fields[name], value), strict=True))
+             for name, value in sorted(record.items()) if value} for record in texts]
 
 
 def field_postings(field: Any, value: str) -> list[tuple[bytes, int, float, bytes | None]]:
@@ -430,11 +437,12 @@ def add_record(writer: Any, record: dict[str, Any], postings: Postings | None = 
         field = schema[name]
         length = 0
         if field.indexed:
-            items = postings.get(name, ()) if name in TEXT_FIELDS else _keyword_postings(field, name, value)
-            if name in TEXT_FIELDS and _fits(writer.pool, name, items):  # whoosh's pool.add, for many at once
-                writer.pool.current.extend([(name, t, docnum, w * 1.0, v) for t, _, w, v in items])
-                length = sum(freq for _, freq, _, _ in items) if field.scorable else 0
+            columns = postings.get(name, ()) if name in TEXT_FIELDS else None
+            # whoosh's pool.add, for all of a field's postings at once
+            if columns is not None and (not columns or _add_field(writer.pool, name, docnum, columns)):
+                length = sum(columns[1]) if columns and field.scorable else 0
             else:
+                items = zip(*columns, strict=True) if columns is not None else _keyword_postings(field, name, value)
                 scorable = field.scorable
                 for tbytes, freq, weight, vbytes in items:
                     if scorable:
@@ -465,15 +473,22 @@ def _keyword_postings(field: Any, name: str, value: str) -> list[tuple[bytes, in
     return found
 
 
-def _fits(pool: Any, name: str, items: Any) -> bool:
-    """Whether whoosh's PostingPool.add would take all these postings of field `name` without spilling the pool
-    to disk; if so, they are counted in its size (its estimate of each posting, as its add() makes it)."""
-    size = sum(150 + len(name) + 2 * len(t) + len(v or b"") for t, _, _, v in items)
+def _add_field(pool: Any, name: str, docnum: int, columns: tuple[tuple[Any, ...], ...]) -> bool:
+    """Add a document's postings of field `name` (terms, frequencies, weights, values) to the pool at once, if
+    they fit in its memory; False (and nothing added) when they do not: then they go one by one, as whoosh adds
+    them, and the pool spills to disk on the way."""
+    from coi.engine.pool import TermPool
+
+    terms, _, weights, values = columns
+    if isinstance(pool, TermPool):
+        return pool.add_field(name, docnum, terms, map(float, weights), values)
+    size = (150 + len(name)) * len(terms) + 2 * sum(map(len, terms)) + (
+        sum(map(len, values)) if None not in values else sum(len(v) for v in values if v))
     if pool.currentsize + size > pool.limit:
         return False
-    if items:
-        pool.fieldnames.add(name)
+    pool.fieldnames.add(name)
     pool.currentsize += size
+    pool.current.extend(zip(repeat(name), terms, repeat(docnum), map(float, weights), values))
     return True
 
 

@@ -16,14 +16,21 @@ from coi.store import index_records
 from tests.conftest import CORPUS, FIXTURES
 
 
-def build(path: Path, limitmb: int) -> None:
+def build(path: Path, limitmb: int, coi_writer: bool = False) -> None:
+    """An index of the corpus and the real documents: written by whoosh's writer, or (`coi_writer`) as `coi index`
+    writes it (coi's writer and pool, postings analysed beforehand as the workers do)."""
     files = sorted(CORPUS.glob("*.txt")) + sorted(CORPUS.glob("*.md")) + sorted((FIXTURES / "realdocs").glob("*"))
     path.mkdir()
     ix = store.create_index(path)
-    w = ix.writer(limitmb=limitmb)
+    w = store.open_writer(ix, limitmb=limitmb) if coi_writer else ix.writer(limitmb=limitmb)
     for f in files:
-        for record in index_records(parse_file(f), str(f), "x"):
-            w.add_document(**record)
+        doc = parse_file(f)
+        postings = store.analyse_texts(store.record_texts(doc))
+        for i, record in enumerate(index_records(doc, str(f), "x")):
+            if coi_writer:
+                store.add_record(w, record, postings[i])
+            else:
+                w.add_document(**record)
     w.commit()
 
 
@@ -94,6 +101,28 @@ def test_postings_are_written_a_block_at_a_time_byte_for_byte_as_whoosh_writes_t
     assert len(fixed) == 2 and sum(map(len, fixed)) > 100_000
     assert fixed == stocked
     assert contents(tmp_path / "fixed") == contents(tmp_path / "stock")
+
+
+@pytest.mark.parametrize("limitmb", [1, 256])
+def test_coi_s_writer_and_pool_write_the_segment_stock_whoosh_writes(tmp_path, monkeypatch, stock, limitmb) -> None:
+    """coi.engine.pool keeps postings by term; in memory (256 MB) the field writer takes them a term at a time,
+    spilled to disk (1 MB) they come back as whoosh's sorted runs: either way the same bytes."""
+    from coi.engine.pool import Grouped
+
+    given: list[bool] = []  # what the field writer was given: a term at a time, or sorted postings
+    by_term = whoosh_fixes._by_term
+
+    def watching(items):
+        given.append(isinstance(items, Grouped))
+        return by_term(items)
+
+    monkeypatch.setattr(whoosh_fixes, "_by_term", watching)
+    build(tmp_path / "coi", limitmb=limitmb, coi_writer=True)
+    assert given == [limitmb == 256]  # a spilled pool goes through the runs
+    stock()
+    build(tmp_path / "stock", limitmb=limitmb)
+    assert segment_files(tmp_path / "coi") == segment_files(tmp_path / "stock")
+    assert contents(tmp_path / "coi") == contents(tmp_path / "stock")
 
 
 def test_segments_are_read_in_place_with_the_results_stock_whoosh_reads(tmp_path, monkeypatch) -> None:

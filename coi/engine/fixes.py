@@ -66,6 +66,18 @@ def doc_field_length(self: Any, docnum: int, fieldname: str, default: int = 0) -
     return LENGTHS[table[docnum]] if docnum < len(table) else None  # as whoosh: None when the byte is 0
 
 
+def _by_term(items: Iterable[Any]) -> Iterator[tuple[str, bytes, Any, Any, Any]]:
+    """Sorted postings a term at a time: (field, term, documents, weights, values)."""
+    from coi.engine.pool import Grouped
+
+    if isinstance(items, Grouped):  # coi's pool keeps them so
+        yield from items.terms()
+        return
+    for (name, term), group in groupby(items, itemgetter(0, 1)):
+        _, _, docs, weights, values = zip(*group, strict=True)
+        yield name, term, docs, weights, values
+
+
 def _add_postings(self: Any, schema: Any, lengths: Any, items: Iterable[Any]) -> None:
     """whoosh 2.7.4's FieldWriter.add_postings for its W3 codec, a term at a time: what `add_posting` does per
     posting (buffer the ids and weights, keep the block's largest weight and its shortest and longest field
@@ -77,7 +89,8 @@ def _add_postings(self: Any, schema: Any, lengths: Any, items: Iterable[Any]) ->
     fieldname = ""
     table: bytes | None = None
     per_posting = None  # a length look-up for each posting, when the lengths are not one column of bytes
-    for key, group in groupby(items, itemgetter(0, 1)):
+    for name, term, docs, weights, values in _by_term(items):
+        key = (name, term)
         if last is not None and key < last:
             raise OutOfOrderError(f"Term {last!r} .. {key!r}")
         if key[0] != fieldname:
@@ -92,7 +105,6 @@ def _add_postings(self: Any, schema: Any, lengths: Any, items: Iterable[Any]) ->
                 else:
                     per_posting = lengths.doc_field_length
         last = key
-        _, _, docs, weights, values = zip(*group, strict=True)
         if -1 in docs:  # docnum -1: a word for the spelling graph, not a posting
             kept = [i for i, d in enumerate(docs) if d != -1]
             if not kept:
