@@ -224,7 +224,9 @@ _WORD = re.compile(TOKEN_PATTERN)
 
 
 def _clean(text: str) -> str:
-    return _GLUED.sub(r"\1 \2", _LINE_HYPHEN.sub(r"\1\2", text))
+    if "\n" in text and "-" in text:  # what _LINE_HYPHEN needs: most texts have no hyphen at a line end
+        text = _LINE_HYPHEN.sub(r"\1\2", text)
+    return _GLUED.sub(r"\1 \2", text)
 
 
 def _phrase_words(text: str) -> list[str]:

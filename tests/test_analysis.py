@@ -13,7 +13,7 @@ from coi.analysis import (
     stem_word,
     word_forms,
 )
-from tests.conftest import SEEDS
+from tests.conftest import CORPUS, SEEDS
 
 
 def tokens(analyzer, text: str, **kw) -> list[tuple]:
@@ -78,3 +78,19 @@ def test_the_analyzer_is_named_with_its_algorithm_and_lexicon_version() -> None:
 
     assert store.ANALYZER.startswith("coi-dutch-")
     assert "snowball-dutch_porter" in store.ANALYZER and f"simplemma-{version('simplemma')}" in store.ANALYZER
+
+
+def test_fold_is_lower_case_through_the_accent_map_for_every_character() -> None:
+    """fold() maps only non-ASCII runs: the same text as translating every character (every character whoosh's
+    accent map knows, mixed with ASCII in every case, and the seeds)."""
+    from whoosh.support.charset import accent_map
+
+    from coi.analysis import fold
+
+    mapped = "".join(chr(c) for c in accent_map)
+    texts = [mapped, "ASCII only, UPPER and lower", "Armenië — ’s-Gravenhage: ÉÉN één", "ß İ Ǆ ﬁ"]
+    texts += [f"a{ch}B{ch}{ch}c" for ch in mapped]
+    texts += [(CORPUS / name).read_text(encoding="utf-8") for name in sorted(SEEDS.values())]
+    assert len(texts) > len(mapped)
+    for text in texts:
+        assert fold(text) == text.lower().translate(accent_map)
