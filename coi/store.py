@@ -409,13 +409,24 @@ def field_postings(field: Any, value: str) -> list[tuple[bytes, int, float, byte
                 for term, at in terms.items()]
     out = []
     for term, positions in terms.items():  # whoosh's Positions.word_values and .encode
-        deltas, base = [], 0
-        for pos in positions:
-            deltas.append(pos - base)
-            base = pos
-        out.append((term.encode("utf-8"), len(positions), float(len(positions)) * boost,
-                    pack_uint(len(deltas)) + dumps(deltas, 2)))
+        n = len(positions)
+        if n == 1:  # most terms of a passage: the value depends on the position only
+            value = _one_position(positions[0])
+        else:
+            deltas = [positions[0], *(b - a for a, b in zip(positions, positions[1:], strict=False))]
+            value = pack_uint(n) + dumps(deltas, 2)
+        out.append((term.encode("utf-8"), n, float(n) * boost, value))
     return out
+
+
+@lru_cache(maxsize=4096)
+def _one_position(pos: int) -> bytes:
+    """whoosh's Positions.encode([pos])."""
+    from pickle import dumps
+
+    from whoosh.system import pack_uint
+
+    return bytes(pack_uint(1) + dumps([pos], 2))
 
 
 def add_record(writer: Any, record: dict[str, Any], postings: Postings | None = None) -> None:
