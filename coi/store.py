@@ -411,11 +411,11 @@ def field_postings(field: Any, value: str) -> list[tuple[bytes, int, float, byte
     for term, positions in terms.items():  # whoosh's Positions.word_values and .encode
         n = len(positions)
         if n == 1:  # most terms of a passage: the value depends on the position only
-            value = _one_position(positions[0])
+            encoded = _one_position(positions[0])
         else:
             deltas = [positions[0], *(b - a for a, b in zip(positions, positions[1:], strict=False))]
-            value = pack_uint(n) + dumps(deltas, 2)
-        out.append((term.encode("utf-8"), n, float(n) * boost, value))
+            encoded = pack_uint(n) + dumps(deltas, 2)
+        out.append((term.encode("utf-8"), n, float(n) * boost, encoded))
     return out
 
 
