@@ -377,7 +377,7 @@ def analyse_texts(texts: list[dict[str, str]]) -> list[Postings]:
              for name, value in sorted(record.items()) if value} for record in texts]
 
 
-def field_postings(field: Any, value: str) -> list[tuple[bytes, int, float, bytes | None]]:
+def field_postings(field: Any, value: str) -> list[tuple[bytes, int, float, bytes]]:
     """`list(field.index(value))` of a full-text field: for coi's analyzers, the terms taken straight from the
     analysis (`index_forms`, `index_terms`) into whoosh's posting values, without a token object passed through
     whoosh's format per term (half of the cost of analysing a passage). The same items in the same order
@@ -411,7 +411,9 @@ def field_postings(field: Any, value: str) -> list[tuple[bytes, int, float, byte
     for term, positions in terms.items():  # whoosh's Positions.word_values and .encode
         n = len(positions)
         if n == 1:  # most terms of a passage: the value depends on the position only
-            encoded = _one_position(positions[0])
+            # a new object each time: pickle would write one object met twice in a block as a reference to
+            # the first, and the block would differ from whoosh's
+            encoded = b"%b" % _one_position(positions[0])
         else:
             deltas = [positions[0], *(b - a for a, b in zip(positions, positions[1:], strict=False))]
             encoded = pack_uint(n) + dumps(deltas, 2)
@@ -426,7 +428,8 @@ def _one_position(pos: int) -> bytes:
 
     from whoosh.system import pack_uint
 
-    return bytes(pack_uint(1) + dumps([pos], 2))
+    value: bytes = pack_uint(1) + dumps([pos], 2)
+    return value
 
 
 def add_record(writer: Any, record: dict[str, Any], postings: Postings | None = None) -> None:
