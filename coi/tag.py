@@ -290,8 +290,7 @@ def _words(text: str) -> list[_Word]:
     return out
 
 
-@dataclass(frozen=True)
-class _Hit:
+class _Hit(NamedTuple):  # a tuple: a passage has a dozen or more, and a frozen dataclass is slow to make
     pattern: _Pattern
     first: int  # index of the first word matched
     last: int
