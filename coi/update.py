@@ -31,7 +31,9 @@ Tagger = Callable[[Document], Document]
 # Parsing is most of the work of indexing new documents; with this many to parse, worker processes parse them
 # while this process writes the index.
 PARALLEL_FROM = 16
-WINDOW = 4  # documents parsed ahead per worker: bounded, so memory does not grow with the corpus
+# Documents parsed ahead per worker: bounded, so memory does not grow with the corpus; and enough that the
+# workers go on parsing while the writer commits a batch (a second or so; with 4, they stood idle through it)
+WINDOW = 16
 
 
 def env_int(name: str, default: int, minimum: int) -> int:
