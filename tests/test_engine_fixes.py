@@ -172,3 +172,26 @@ def test_full_text_postings_are_what_whoosh_makes_of_the_text(tmp_path) -> None:
                 assert store.field_postings(fields[name], value) == list(fields[name].index(value)), (name, value)
                 compared += 1
     assert compared > 300
+
+
+@pytest.mark.parametrize("limit", [10**9, 4000])
+def test_the_term_pool_gives_whoosh_s_sorted_postings_whatever_order_they_come_in(tmp_path, limit) -> None:
+    """Postings added out of order (as no writer adds them, but whoosh's pool allows), in memory or spilled to
+    runs on disk, come out as whoosh's pool gives them: sorted tuples."""
+    import random
+
+    from whoosh.filedb.filestore import FileStorage
+
+    from coi.engine.pool import TermPool
+
+    rng = random.Random(7)
+    items = list({(rng.choice(["heading", "text"]), rng.choice([b"asiel", b"azerbeidzjan", b"vlucht", b"x"]),
+                   rng.randrange(500)): None for _ in range(3000)})
+    postings = [(name, term, doc, rng.choice([1.0, 2.0, 0.5]), rng.choice([b"", b"\x00\x01", None]))
+                for name, term, doc in items]
+    pool = TermPool(FileStorage(str(tmp_path)), None)
+    pool.limit = limit
+    for posting in postings:
+        pool.add(posting)
+    assert bool(pool.runs) == (limit < 10**9)
+    assert list(pool.items()) == sorted(postings, key=lambda p: p[:3])
