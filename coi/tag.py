@@ -280,14 +280,19 @@ def _words(text: str) -> list[_Word]:
     out = []
     pos: int | None = None
     for i, match in enumerate(_WORD.finditer(text)):
-        written = match.group(0)
+        written = match.group()
         forms = _word_forms(written)
         if forms is None:
             continue
         pos = i if pos is None else pos + 1
         folded, stem, lemma = forms
-        out.append(_Word(stem, lemma, written, folded, pos, match.start(), match.end()))
+        start, end = match.span()
+        # tuple.__new__ skips the Python-level __new__ a NamedTuple has (a passage has dozens of words)
+        out.append(_tuple_new(_Word, (stem, lemma, written, folded, pos, start, end)))
     return out
+
+
+_tuple_new = tuple.__new__
 
 
 class _Hit(NamedTuple):  # a tuple: a passage has a dozen or more, and a frozen dataclass is slow to make
