@@ -3,9 +3,10 @@
 whoosh's PostingPool collects a (field, term, document, weight, value) tuple per posting and sorts them all when
 the segment is written; the field writer then walks the sorted list a posting at a time. At 10k passages that is
 three quarters of a million tuples: making, sorting and regrouping them was a third of what the writing process
-of a build does. `TermPool` keeps each term's documents, weights and values in lists as they arrive (documents
-come in ascending order: a writer numbers them as it adds them), sorts only the distinct terms, and hands the
-field writer a term at a time (`Grouped`, read by `coi.engine.fixes._add_postings`).
+of a build does. `TermPool` keeps each term's (document, weight, value) in a list as they arrive, a document's
+postings of a field added in C (no Python loop per posting); documents come in ascending order (a writer
+numbers them as it adds them); it sorts only the distinct terms, and hands the field writer a term at a time
+(`Grouped`, read by `coi.engine.fixes._add_postings`).
 
 Everything else is whoosh's: the same accounting of memory (its estimate per posting), the same spill to sorted
 runs on disk when the memory is used up (then the postings go the old way, merged from the runs), so the segment
@@ -14,7 +15,10 @@ written is byte for byte whoosh's (tests/test_engine_fixes.py).
 
 from __future__ import annotations
 
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
+from itertools import repeat
+from operator import lt
 from typing import Any
 
 from whoosh.writing import PostingPool
@@ -22,26 +26,29 @@ from whoosh.writing import PostingPool
 # whoosh's estimate of a posting's memory (PostingPool.add): a tuple, the field name, the term twice, the value
 POSTING_BYTES = 150
 
-Term = tuple[list[int], list[float], list[bytes | None]]  # documents, weights, values of one term
+Posting = tuple[int, float, bytes | None]  # document, weight, value
+
+
+def _doc(posting: Posting) -> int:
+    return posting[0]
 
 
 class Grouped:
     """The postings of a pool that never spilled to disk: iterated as whoosh's sorted tuples, or a term at a
     time (`terms`)."""
 
-    def __init__(self, fields: dict[str, dict[bytes, Term]]) -> None:
+    def __init__(self, fields: dict[str, dict[bytes, list[Posting]]]) -> None:
         self._fields = fields
 
-    def terms(self) -> Iterator[tuple[str, bytes, list[int], list[float], list[bytes | None]]]:
+    def terms(self) -> Iterator[tuple[str, bytes, tuple[int, ...], tuple[float, ...], tuple[bytes | None, ...]]]:
         """(field, term, documents, weights, values) in whoosh's order: by field, term, then document."""
         for name in sorted(self._fields):
             by_term = self._fields[name]
             for term in sorted(by_term):
-                docs, weights, values = by_term[term]
-                if any(a >= b for a, b in zip(docs, docs[1:], strict=False)):  # not as a writer adds them
-                    order = sorted(range(len(docs)), key=docs.__getitem__)
-                    docs, weights, values = [docs[i] for i in order], [weights[i] for i in order], [
-                        values[i] for i in order]
+                postings = by_term[term]
+                docs, weights, values = zip(*postings, strict=True)
+                if not all(map(lt, docs, docs[1:])):  # not in the order a writer adds them
+                    docs, weights, values = zip(*sorted(postings, key=_doc), strict=True)
                 yield name, term, docs, weights, values
 
     def __iter__(self) -> Iterator[tuple[str, bytes, int, float, bytes | None]]:
@@ -56,7 +63,7 @@ class TermPool(PostingPool):
     def __init__(self, tempstore: Any, segment: Any, limitmb: int = 128, **kwargs: Any) -> None:
         super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
         self.runs: list[str] = []  # paths of the sorted runs spilled to disk (whoosh's)
-        self._fields: dict[str, dict[bytes, Term]] = {}
+        self._fields: dict[str, dict[bytes, list[Posting]]] = {}
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
         """One posting (whoosh's add: its checks, its memory estimate, a spill to disk when memory is used up)."""
@@ -67,19 +74,13 @@ class TermPool(PostingPool):
         self.currentsize += POSTING_BYTES + len(name) + 2 * len(term) + len(value or b"")
         if self.currentsize > self.limit:
             self.save()
-        self._put(name, term, doc, weight, value)
+        self._by_term(name)[term].append((doc, weight, value))
 
-    def _put(self, name: str, term: bytes, doc: int, weight: float, value: bytes | None) -> None:
+    def _by_term(self, name: str) -> dict[bytes, list[Posting]]:
         by_term = self._fields.get(name)
         if by_term is None:
-            by_term = self._fields[name] = {}
-        entry = by_term.get(term)
-        if entry is None:
-            by_term[term] = ([doc], [weight], [value])
-        else:
-            entry[0].append(doc)
-            entry[1].append(weight)
-            entry[2].append(value)
+            by_term = self._fields[name] = defaultdict(list)
+        return by_term
 
     def add_field(self, name: str, doc: int, terms: tuple[bytes, ...], weights: Iterable[float],
                   values: tuple[Any, ...]) -> bool:
@@ -92,17 +93,9 @@ class TermPool(PostingPool):
         if terms:
             self.fieldnames.add(name)
         self.currentsize += size
-        by_term = self._fields.get(name)
-        if by_term is None:
-            by_term = self._fields[name] = {}
-        for term, weight, value in zip(terms, weights, values, strict=True):
-            entry = by_term.get(term)
-            if entry is None:
-                by_term[term] = ([doc], [weight], [value])
-            else:
-                entry[0].append(doc)
-                entry[1].append(weight)
-                entry[2].append(value)
+        # each term's list gets (doc, weight, value), without a Python loop over the postings
+        lists = map(self._by_term(name).__getitem__, terms)
+        deque(map(list.append, lists, zip(repeat(doc), weights, values, strict=False)), maxlen=0)
         return True
 
     def save(self) -> None:
