@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import re
 import sys
-from pathlib import Path
 
 from coi.clean import _norm, visible
 from coi.formats import extract
