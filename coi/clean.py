@@ -38,6 +38,21 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
 ]
 _FURNITURE = [rx for _, rx in _RULES]
 
+
+def _any_of(patterns: list[re.Pattern[str]]) -> re.Pattern[str]:
+    """One pattern that matches where any of `patterns` matches (each with its own flags, groups unnamed)."""
+    alternatives = []
+    for rx in patterns:
+        assert not rx.flags & ~(re.I | re.U), f"{rx.pattern}: only re.I can be carried into an alternative"
+        unnamed = re.sub(r"\(\?P<\w+>", "(?:", rx.pattern)
+        alternatives.append(f"(?{'i' if rx.flags & re.I else ''}:{unnamed})")
+    return re.compile("|".join(alternatives))
+
+
+# Most lines are text, not furniture: one match of all the rules at once tells them apart, where trying each
+# rule in turn made 14 matches a line (a fifth of cleaning)
+_ANY_RULE = _any_of(_FURNITURE)
+
 # Side-column labels, and what their value looks like; the value becomes metadata.
 _DATE_VALUE = "date"
 _REF_VALUE = re.compile(r"^[A-Z0-9][A-Za-z0-9/._\- ]{3,40}$")
@@ -87,6 +102,8 @@ def remove_furniture(lines: list[Line]) -> Cleaned:
     seen = 0
     for i, line in enumerate(lines):
         seen += bool(line.text)
+        if not _ANY_RULE.match(line.text):
+            continue
         for rule, rx in _RULES:
             if rx is _LONE_NUMBER and seen <= 12:
                 continue

@@ -46,3 +46,14 @@ def test_visible_is_the_regex_it_replaced() -> None:
     texts = [*real_lines(), *marked, "\ue000x\ue001", "\ue000\ue00012\ue001\ue001"]
     for text in texts:
         assert visible(text) == MARK_RE.sub("", text)
+
+
+def test_one_match_of_all_furniture_rules_finds_the_lines_some_rule_finds() -> None:
+    from coi.clean import _ANY_RULE, _FURNITURE, _RULES
+
+    lines = real_lines()
+    # running footers, page numbers, identifiers, addresses: the check sees furniture of every kind
+    assert {rule for text in lines for rule, rx in _RULES if rx.match(text)} >= {
+        "running footer", "identifier line", "page number", "letterhead address"}
+    for text in lines:
+        assert bool(_ANY_RULE.match(text)) == any(rx.match(text) for rx in _FURNITURE), text
