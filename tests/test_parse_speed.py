@@ -57,3 +57,103 @@ def test_one_match_of_all_furniture_rules_finds_the_lines_some_rule_finds() -> N
         "running footer", "identifier line", "page number", "letterhead address"}
     for text in lines:
         assert bool(_ANY_RULE.match(text)) == any(rx.match(text) for rx in _FURNITURE), text
+
+
+def test_words_are_those_of_the_lower_case_word_by_word() -> None:
+    from coi.coverage import _WORD, words
+
+    def old(text: str) -> list[str]:
+        return [w.lower() for w in _WORD.findall(MARK_RE.sub(" ", text))]
+
+    # a capital whose lower case is longer ("İstanbul"), a final sigma that looks past an apostrophe, marks
+    odd = ["İstanbul en İzmir", "ΟΔΥΣΣΕΥΣ'Α en ΟΔΥΣΣΕΥΣ", "Bakoe\ue0003\ue001Jerevan", "ﬁnanciën STRAẞE"]
+    for text in [*real_lines(), *odd, " ".join(real_lines())]:
+        assert words(text) == old(text), text
+
+
+@functools.cache
+def accountings() -> list[tuple[object, object]]:
+    """(document, accounting) of every real document that reads without a PDF, as the parse measured them."""
+    import pytest
+
+    import coi.parse
+    from coi.parse import parse_file
+
+    seen: list[tuple[object, object]] = []
+    real_measure = coi.parse.measure
+
+    def recording(doc, acc):  # type: ignore[no-untyped-def]
+        seen.append((doc, acc))
+        return real_measure(doc, acc)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(coi.parse, "measure", recording)
+        for path in sorted(p for root in (CORPUS, FIXTURES) for p in root.rglob("*") if p.suffix in _FAST):
+            try:
+                parse_file(path)
+            except Exception:  # noqa: BLE001 - fixtures of unreadable input are read by their own tests
+                continue
+    return seen
+
+
+def _walk_before(doc, acc):  # type: ignore[no-untyped-def]
+    """coverage._walk before the first look at every run of three was made one pass of comprehensions."""
+    from collections.abc import Iterable
+
+    from coi.clean import join_lines
+    from coi.coverage import _metadata_texts, _passage_texts, words
+
+    body = words(join_lines(list(acc.body)))
+    sources = [
+        ("passages", _passage_texts(doc.passages)),
+        ("footnotes", [f.text for f in doc.footnotes]),
+        ("metadata", [*acc.metadata, *_metadata_texts(doc)]),
+        ("dropped", [t for _, t in acc.dropped]),
+    ]
+    counts = {"passages": 0, "footnotes": 0, "metadata": 0, "dropped": 0}
+    found: list[str | None] = [None] * len(body)
+    missing = list(range(len(body)))
+    for name, texts in sources:
+        grams: set[tuple[str, ...]] = set()
+        for text in texts:
+            ws = words(text)
+            grams.update(zip(ws, ws[1:], ws[2:], strict=False))
+            if 0 < len(ws) < 3:
+                grams.add(tuple(ws))
+        for size in (3, 2, 1):
+            if size == 3 and len(missing) == len(body):
+                for j, gram in enumerate(zip(body, body[1:], body[2:], strict=False)):
+                    if gram in grams:
+                        found[j] = found[j] or name
+                        found[j + 1] = found[j + 1] or name
+                        found[j + 2] = found[j + 2] or name
+                missing = [i for i in missing if found[i] is None]
+                continue
+            starts: Iterable[int] = range(len(body) - size + 1) if len(missing) == len(body) else sorted(
+                {j for i in missing for j in range(max(i - size + 1, 0), min(i, len(body) - size) + 1)})
+            for j in starts:
+                if tuple(body[j: j + size]) in grams:
+                    for k in range(j, j + size):
+                        found[k] = found[k] or name
+            missing = [i for i in missing if found[i] is None]
+    lost: list[int] = []
+    for i, source in enumerate(found):
+        if source is None:
+            lost.append(i)
+        else:
+            counts[source] += 1
+    return body, counts, lost
+
+
+def test_the_coverage_walk_accounts_as_before() -> None:
+    from dataclasses import replace
+
+    from coi.coverage import _walk
+
+    pairs = accountings()
+    assert len(pairs) > 20 and any(_walk_before(doc, acc)[2] for doc, acc in pairs)  # some lose words
+    for doc, acc in pairs:
+        assert _walk(doc, acc) == _walk_before(doc, acc), doc.source_path  # type: ignore[attr-defined]
+        # a document whose passages hold nothing of the body: the first look finds nothing, the later ones do
+        bare = replace(doc, passages=())  # type: ignore[type-var]
+        assert _walk(bare, acc) == _walk_before(bare, acc)
