@@ -254,8 +254,20 @@ def visible(text: str) -> str:
 
 
 _END = 256  # characters of the text so far that decide how the next line joins it (see _visible_end)
-_LAST_WORD = re.compile(r"[\wÀ-ÿ]+-$")
+_LAST_WORD = re.compile(r"([\wÀ-ÿ]+)-$")
+_COMPOUND = re.compile(r"[\wÀ-ÿ]-[\wÀ-ÿ]+-$")  # "ENTSO-E-", "fase-2-"
 _BLANKS = re.compile(r"[ \t]+")
+
+
+def _last_word(tail: str) -> re.Match[str] | None:
+    """`_LAST_WORD.search(tail)`, looking at the end of `tail` only. A search for a pattern anchored at the end
+    tries every position of the text, and every position inside a word takes the rest of the word: that was
+    nearly all the time joining took."""
+    pos = max(len(tail) - 64, 0)
+    word = _LAST_WORD.search(tail, pos)
+    if word is not None and word.start() == pos and pos:
+        return _LAST_WORD.search(tail)  # the word may begin before where the search began
+    return word
 
 
 def _visible_end(text: str) -> str:
@@ -271,7 +283,7 @@ def _visible_end(text: str) -> str:
     tail = visible(end)
     if not tail.endswith("-") and len(tail) >= 3:
         return tail  # no hyphen to decide about
-    word = _LAST_WORD.search(tail)
+    word = _last_word(tail)
     if len(tail) < 3 or (word is not None and word.start() < 2):
         return visible(text)  # the last word, or what stands before it, may begin before the window
     return tail
@@ -292,14 +304,21 @@ def join_lines(texts: list[str]) -> str:
         if not out:
             out = line
             continue
+        if out[-1] != "-" and out[-1] != MARK_CLOSE:
+            # the visible text ends where the text does (only a mark's closing sentinel can end a mark): no
+            # hyphen to decide about, which is nearly every line
+            out += " " + line
+            continue
         tail = _visible_end(out)
         if tail.endswith("-") and len(tail) > 1 and tail[-2].isalnum():
             first = line.split()[0]
-            left = re.search(r"([\wÀ-ÿ]+)-$", tail)
+            left = _last_word(tail)
             left_word = left.group(1) if left else ""
             # a word that already has a hyphen ("ENTSO-E-", "Willem-III-", "fase-2-") or ends in capitals
-            # ("ReFuelEU-") keeps the one at the line end too
-            compound = (re.search(r"[\wÀ-ÿ]-[\wÀ-ÿ]+-$", tail) or re.search(r"[A-Z]{2}$", left_word)
+            # ("ReFuelEU-") keeps the one at the line end too; a match of _COMPOUND can only begin two characters
+            # before the last word, which is where it is looked for
+            compound = ((left and _COMPOUND.search(tail, max(left.start() - 2, 0)))
+                        or re.search(r"[A-Z]{2}$", left_word)
                         or not re.search(r"[^\W\d_]", left_word) or len(left_word) == 1)  # "e-" + "mail"
             if first.lower() in _ELLIPSIS_WORDS:
                 out += " " + line  # "vlucht-" + "en vestigingsalternatief"
