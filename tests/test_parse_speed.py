@@ -157,3 +157,29 @@ def test_the_coverage_walk_accounts_as_before() -> None:
         # a document whose passages hold nothing of the body: the first look finds nothing, the later ones do
         bare = replace(doc, passages=())  # type: ignore[type-var]
         assert _walk(bare, acc) == _walk_before(bare, acc)
+
+
+def test_a_line_without_a_marker_character_holds_no_footnote_marker() -> None:
+    from coi import footnotes as fn
+
+    markers = [fn._BRACKET_MARK, fn._SUPER_MARK, fn._DIGIT_MARK, fn._SYMBOL_MARK, fn._YEAR_MARK]
+    odd = ["Bakoe.¹ En", "zie [3 ]", "c.s.# en", "Azerbeidzjan.! Het", "juli 20235 werd", "(CPT).٣ En"]
+    with_marks = 0
+    for text in [*real_lines(), *odd]:
+        found = any(rx.search(text) for rx in markers)
+        with_marks += found
+        assert not found or fn._MARK_CHAR.search(text), text
+    assert with_marks > 100
+
+
+def test_control_bytes_counted_as_before() -> None:
+    from coi.formats.text import _control_ratio
+
+    def old(data: bytes) -> float:
+        if not data:
+            return 0.0
+        return sum(1 for b in data if b < 32 and b not in (9, 10, 12, 13)) / len(data)
+
+    heads = [p.read_bytes()[:8192] for root in (CORPUS, FIXTURES) for p in sorted(root.rglob("*")) if p.is_file()]
+    for data in [*heads, bytes(range(256)), b"", b"\x00\x01\t\n\x0c\r\x1f "]:
+        assert _control_ratio(data) == old(data)
