@@ -114,9 +114,10 @@ def remove_furniture(lines: list[Line]) -> Cleaned:
                     if value:
                         fields.setdefault(key, value)
                 break
-    _labelled_fields(lines, drop, fields)
-    _running_lines(lines, drop)
-    letterhead = _repeated_blocks(lines, drop)
+    norms = [_norm(line.text) for line in lines]  # each line normalised once: the steps below compare them
+    _labelled_fields(lines, norms, drop, fields)
+    _running_lines(lines, norms, drop)
+    letterhead = _repeated_blocks(lines, norms, drop)
     # what runs on every page is letterhead too: the directorate beside the text names the issuing body
     running = [line.text for line, d in zip(lines, drop, strict=True) if d == "running header or footer"]
     letterhead = list(dict.fromkeys(running + letterhead))
@@ -160,7 +161,7 @@ def _shape_ok(shape: object, value: str) -> bool:
 _INLINE = re.compile(r"^(datum|ons kenmerk|onze referentie|kenmerk|uw kenmerk|referentie):?\s+(\S.{0,40})$", re.I)
 
 
-def _labelled_fields(lines: list[Line], drop: list[str | None], fields: dict[str, str]) -> None:
+def _labelled_fields(lines: list[Line], norms: list[str], drop: list[str | None], fields: dict[str, str]) -> None:
     for i, line in enumerate(lines):
         inline = _INLINE.match(line.text.strip())
         if inline:  # "Datum 22 december 2022" in a letter's head
@@ -169,7 +170,7 @@ def _labelled_fields(lines: list[Line], drop: list[str | None], fields: dict[str
                 drop[i] = "labelled field"
                 fields.setdefault(key, inline.group(2).strip())
             continue
-        label = _norm(line.text).rstrip(":")
+        label = norms[i].rstrip(":")
         if label in BARE_LABELS:
             drop[i] = "field label"
             continue
@@ -185,7 +186,7 @@ def _labelled_fields(lines: list[Line], drop: list[str | None], fields: dict[str
             fields.setdefault(key, value)
 
 
-def _running_lines(lines: list[Line], drop: list[str | None], edge: int = 3) -> None:
+def _running_lines(lines: list[Line], norms: list[str], drop: list[str | None], edge: int = 3) -> None:
     """A line that stands among the first or last lines of most pages, its numbers aside ("Openbare versie 8",
     "Pagina 3", "kst-35538-4 ISSN …"), is a running header or footer, wherever the layout put it."""
     pages: dict[int, list[int]] = {}
@@ -201,32 +202,31 @@ def _running_lines(lines: list[Line], drop: list[str | None], edge: int = 3) -> 
             # a footnote ("3 Kamerstukken II …") and a label ("Vraag 2") recur with other numbers too
             if len(text) <= 60 and re.search(r"[^\W\d_]{3}", text) and not re.match(
                     r"^(vraag|antwoord)\b|^\d{1,3}\s+\S", text, re.I):
-                seen.setdefault(re.sub(r"\d+", "#", _norm(text)), set()).add(page)
+                seen.setdefault(re.sub(r"\d+", "#", norms[i]), set()).add(page)
     running = {key for key, on in seen.items() if len(on) >= max(3, len(pages) // 3)}
     for idx in pages.values():
         for i in idx[:edge] + idx[-edge:]:
-            if re.sub(r"\d+", "#", _norm(lines[i].text)) in running:
+            if re.sub(r"\d+", "#", norms[i]) in running:
                 drop[i] = "running header or footer"
 
 
-def _repeated_blocks(lines: list[Line], drop: list[str | None]) -> list[str]:
+def _repeated_blocks(lines: list[Line], norms: list[str], drop: list[str | None]) -> list[str]:
     """Short lines that recur together (a side column or letterhead printed on every page) are furniture."""
-    counts = Counter(_norm(line.text) for line in lines if line.text and len(line.text) <= 60)
+    counts = Counter(norm for line, norm in zip(lines, norms, strict=True) if line.text and len(line.text) <= 60)
     repeated = {t for t, c in counts.items() if c >= 2 and not re.match(r"^(vraag|antwoord)\b", t)}
     if len({line.page for line in lines}) > 1:
         # Where pages are known, letterhead recurs once per page. A line twice on one page is text that
         # repeats (the subject and greeting of each e-mail in a thread, a redaction code), not furniture.
-        per_page = Counter((_norm(line.text), line.page) for line in lines if _norm(line.text) in repeated)
+        per_page = Counter((norm, line.page) for line, norm in zip(lines, norms, strict=True) if norm in repeated)
         repeated -= {t for (t, _), c in per_page.items() if c > 1}
     letterhead: list[str] = []
     idx = [i for i, line in enumerate(lines) if line.text and not drop[i]]
     for k, i in enumerate(idx):
-        if _norm(lines[i].text) not in repeated:
+        if norms[i] not in repeated:
             continue
         neighbours = [idx[k - 1]] if k > 0 else []
         neighbours += [idx[k + 1]] if k + 1 < len(idx) else []
-        if any(_norm(lines[j].text) in repeated and _norm(lines[j].text) != _norm(lines[i].text)
-               for j in neighbours):
+        if any(norms[j] in repeated and norms[j] != norms[i] for j in neighbours):
             drop[i] = "repeated letterhead"
             if lines[i].text not in letterhead:
                 letterhead.append(lines[i].text)
