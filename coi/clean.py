@@ -254,20 +254,22 @@ def visible(text: str) -> str:
 
 
 _END = 256  # characters of the text so far that decide how the next line joins it (see _visible_end)
-_LAST_WORD = re.compile(r"([\wÀ-ÿ]+)-$")
+_LAST_WORD = re.compile(r"-([\wÀ-ÿ]+)")  # read backwards: the hyphen that ends a text and the word before it
 _COMPOUND = re.compile(r"[\wÀ-ÿ]-[\wÀ-ÿ]+-$")  # "ENTSO-E-", "fase-2-"
 _BLANKS = re.compile(r"[ \t]+")
 
 
-def _last_word(tail: str) -> re.Match[str] | None:
-    """`_LAST_WORD.search(tail)`, looking at the end of `tail` only. A search for a pattern anchored at the end
-    tries every position of the text, and every position inside a word takes the rest of the word: that was
-    nearly all the time joining took."""
-    pos = max(len(tail) - 64, 0)
-    word = _LAST_WORD.search(tail, pos)
-    if word is not None and word.start() == pos and pos:
-        return _LAST_WORD.search(tail)  # the word may begin before where the search began
-    return word
+def _last_word(tail: str) -> tuple[int, str] | None:
+    r"""Where the word before the hyphen that ends `tail` begins, and the word: what r"([\wÀ-ÿ]+)-$" finds in a
+    text that ends in a hyphen, read from the end. A search for that pattern tries every position of the text,
+    and every position inside a word takes the rest of the word: that was nearly all the time joining took."""
+    end = tail[:-66:-1]  # the last 65 characters, backwards
+    word = _LAST_WORD.match(end)
+    if word is not None and word.end() == len(end) and len(end) < len(tail):
+        word = _LAST_WORD.match(tail[::-1])  # the word may begin before those characters
+    if word is None:
+        return None
+    return len(tail) - word.end(), word.group(1)[::-1]
 
 
 def _visible_end(text: str) -> str:
@@ -284,7 +286,7 @@ def _visible_end(text: str) -> str:
     if not tail.endswith("-") and len(tail) >= 3:
         return tail  # no hyphen to decide about
     word = _last_word(tail)
-    if len(tail) < 3 or (word is not None and word.start() < 2):
+    if len(tail) < 3 or (word is not None and word[0] < 2):
         return visible(text)  # the last word, or what stands before it, may begin before the window
     return tail
 
@@ -313,11 +315,11 @@ def join_lines(texts: list[str]) -> str:
         if tail.endswith("-") and len(tail) > 1 and tail[-2].isalnum():
             first = line.split()[0]
             left = _last_word(tail)
-            left_word = left.group(1) if left else ""
+            left_word = left[1] if left else ""
             # a word that already has a hyphen ("ENTSO-E-", "Willem-III-", "fase-2-") or ends in capitals
             # ("ReFuelEU-") keeps the one at the line end too; a match of _COMPOUND can only begin two characters
             # before the last word, which is where it is looked for
-            compound = ((left and _COMPOUND.search(tail, max(left.start() - 2, 0)))
+            compound = ((left and _COMPOUND.search(tail, max(left[0] - 2, 0)))
                         or re.search(r"[A-Z]{2}$", left_word)
                         or not re.search(r"[^\W\d_]", left_word) or len(left_word) == 1)  # "e-" + "mail"
             if first.lower() in _ELLIPSIS_WORDS:

@@ -183,3 +183,33 @@ def test_control_bytes_counted_as_before() -> None:
     heads = [p.read_bytes()[:8192] for root in (CORPUS, FIXTURES) for p in sorted(root.rglob("*")) if p.is_file()]
     for data in [*heads, bytes(range(256)), b"", b"\x00\x01\t\n\x0c\r\x1f "]:
         assert _control_ratio(data) == old(data)
+
+
+def test_stray_lines_of_a_memo_are_those_found_before() -> None:
+    from coi.genres.beslisnota import _is_stray
+
+    def old(text: str) -> bool:
+        t = visible(text).strip()
+        if re.fullmatch(r"\d{1,2}\.", t):
+            return True
+        letters = re.sub(r"[^A-Za-zÀ-ÿ]", "", t)
+        return len(t.split()) >= 2 and len(letters) >= 10 and letters.isupper()
+
+    odd = ["DE DIRECTEUR-GENERAAL", "DE MINISTER VAN BUITENLANDSE ZAKEN", "12.", "DE STAATSSECRETARIS ß",
+           "ÉÉN ÀÇÔ ØÝÞ ÉÉN", "DE ΑΒΓ minister", "HET KABINET ÿ", "1. "]
+    lines = [*real_lines(), *odd]
+    assert sum(old(t) for t in lines) >= 4
+    for text in lines:
+        assert _is_stray(text) == old(text), text
+
+
+def test_the_last_word_read_backwards_is_the_one_the_pattern_finds() -> None:
+    from coi.clean import _last_word
+
+    pattern = re.compile(r"([\wÀ-ÿ]+)-$")
+    texts = [t[:k] + "-" for t in real_lines() for k in (len(t), len(t) // 2)]
+    texts += ["a" * n + "-" for n in range(60, 70)] + ["x " + "é" * n + "-" for n in range(60, 70)]
+    texts += ["-", "a -", "ENTSO-E-", "fase-2-", "\ue0003\ue001-", "x\ue001ab-"]
+    for text in texts:
+        m = pattern.search(text)
+        assert _last_word(text) == ((m.start(), m.group(1)) if m else None), text
