@@ -213,3 +213,33 @@ def test_the_last_word_read_backwards_is_the_one_the_pattern_finds() -> None:
     for text in texts:
         m = pattern.search(text)
         assert _last_word(text) == ((m.start(), m.group(1)) if m else None), text
+
+
+def test_a_pattern_at_a_line_start_is_found_where_the_multiline_search_found_it() -> None:
+    from coi.genres import handelingen, kamerbrief, kamervragen
+
+    # the patterns as they were compiled before (MULTILINE, anchored with ^), beside what replaced them
+    before = [
+        (kamerbrief._LETTER_SIGNS[0], re.compile(r"^Geachte\s+\S", re.I | re.M)),
+        (kamerbrief._LETTER_SIGNS[1], re.compile(r"^(Betreft|Onderwerp):?\s", re.I | re.M)),
+        (kamerbrief._LETTER_SIGNS[2], re.compile(
+            r"^(Den Haag|’s-Gravenhage|'s-Gravenhage),?\s+\d{1,2}\s+\w+\s+\d{4}", re.I | re.M)),
+        (kamerbrief._LETTER_SIGNS[3], re.compile(r"^De (Minister|Staatssecretaris)\b.*,\s*$", re.I | re.M)),
+        (kamerbrief._LETTER_SIGNS[4], re.compile(r"^(Hoogachtend|Met vriendelijke groet)", re.I | re.M)),
+        (kamerbrief._TO_PARLIAMENT, re.compile(r"^(Aan de Voorzitter van de (Tweede|Eerste) Kamer|Geachte "
+                                               r"(voorzitter|Voorzitter)\b|Nr\.\s*\d+\s+BRIEF\b)", re.M)),
+        (kamerbrief._TO_OTHERS, re.compile(r"^Geachte\s+(?!voorzitter\b)", re.I | re.M)),
+        (kamervragen._ANSWER_LABEL, re.compile(r"^Antwoord(en)?(\s+op\s+(de\s+)?vra(ag|gen))?\s+\d", re.I | re.M)),
+        (kamervragen._QUESTION_LABEL, re.compile(r"^Vra(ag|gen)\s+\d", re.M)),
+        (handelingen._FORMULA, re.compile(
+            r"^(Aan de orde is\b|De beraadslaging wordt (geopend|gesloten)|De vergadering wordt\b)", re.M)),
+    ]
+    paths = sorted(p for root in (CORPUS, FIXTURES) for p in root.rglob("*") if p.suffix in _FAST)
+    texts = ["\n".join(visible(line.text).strip() for line in extract(p).lines) for p in paths]
+    texts += ["Geachte voorzitter,", "x Geachte heer", "\nGeachte heer", "Den Haag, 3 mei 2021\n", "Vraag 1",
+              "een Vraag 1", "Antwoord op vraag 2\n", "\n\nDe Minister van Justitie,\n", "De Minister,\nx",
+              "Aan de orde is het debat", "Met vriendelijke groet,\nX", "", "\n"]
+    for new, old in before:
+        found = [bool(old.search(text)) for text in texts]
+        assert any(found) and not all(found), old.pattern  # each is found in some texts and not in others
+        assert [new.search(text) for text in texts] == found, old.pattern
