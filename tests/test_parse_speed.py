@@ -243,3 +243,37 @@ def test_a_pattern_at_a_line_start_is_found_where_the_multiline_search_found_it(
         found = [bool(old.search(text)) for text in texts]
         assert any(found) and not all(found), old.pattern  # each is found in some texts and not in others
         assert [new.search(text) for text in texts] == found, old.pattern
+
+
+def test_the_coverage_record_is_the_one_measured_before() -> None:
+    from collections import Counter
+
+    from coi.coverage import measure, words
+    from coi.model import Coverage
+
+    def before(doc, acc):  # type: ignore[no-untyped-def]
+        furniture: Counter[str] = Counter()
+        for rule, text in [*acc.removed, *acc.dropped]:
+            furniture[rule] += len(words(text))
+        body, counts, lost = _walk_before(doc, acc)
+        longest = longest_start = 0
+        start = 0
+        for k, i in enumerate(lost):
+            if k == 0 or i != lost[k - 1] + 1:
+                start = i
+            if i - start + 1 > longest:
+                longest, longest_start = i - start + 1, start
+        largest = max(doc.passages, key=lambda p: len(p.text), default=None)
+        return Coverage(
+            words=len(body) + sum(len(words(text)) for _, text in acc.removed),
+            furniture=tuple(sorted(furniture.items())), passages=counts["passages"], footnotes=counts["footnotes"],
+            metadata=counts["metadata"], lost=len(lost), longest_lost_run=longest,
+            lost_sample=" ".join(body[longest_start: longest_start + min(longest, 12)]),
+            largest_passage=len(largest.text) if largest else 0, largest_anchor=largest.anchor if largest else "",
+            single_letters=sum(1 for w in body if len(w) == 1),
+        )
+
+    pairs = accountings()
+    assert any(acc.removed for _, acc in pairs) and any(acc.dropped for _, acc in pairs)  # type: ignore[attr-defined]
+    for doc, acc in pairs:
+        assert measure(doc, acc) == before(doc, acc)  # type: ignore[arg-type]
