@@ -44,6 +44,8 @@ def _any_of(patterns: list[re.Pattern[str]]) -> re.Pattern[str]:
     alternatives = []
     for rx in patterns:
         assert not rx.flags & ~(re.I | re.U), f"{rx.pattern}: only re.I can be carried into an alternative"
+        # group numbers change when patterns are put side by side: a backreference would point elsewhere
+        assert not re.search(r"\(\?P=|\\[1-9]", rx.pattern), f"{rx.pattern}: a backreference cannot be combined"
         unnamed = re.sub(r"\(\?P<\w+>", "(?:", rx.pattern)
         alternatives.append(f"(?{'i' if rx.flags & re.I else ''}:{unnamed})")
     return re.compile("|".join(alternatives))

@@ -209,7 +209,8 @@ _MORE_MARKS = re.compile(r",\s?(\d{1,3})(?=[\s,;:)?!.]|$)")  # "?1, 2": a second
 _BRACKET_MARK = re.compile(r"\[(\d{1,3})\s?\]")
 _SYMBOL_MARK = re.compile(r"(?<=[A-Za-zÀ-ÿ.,;:)»”])([!#°®*†‡§])(?=[\s,;:)]|$)")
 _SUPER_MARK = re.compile(r"([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})(?=[\s,;:.)]|$)")
-# a character every marker above holds: a digit, a superscript digit or a symbol
+# a character every marker above holds: a digit, a superscript digit or a symbol (a new kind of marker adds the
+# characters it needs here, or mark_footnotes passes over the lines that hold it)
 _MARK_CHAR = re.compile(r"[\d⁰¹²³⁴⁵⁶⁷⁸⁹!#°®*†‡§]")
 
 
