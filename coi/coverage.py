@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from coi.clean import join_lines
-from coi.lines import MARK_RE
+from coi.lines import MARK_OPEN, MARK_RE
 from coi.model import Coverage, Document, Passage
 
 MIN_COVERAGE = 0.99  # below this share of body words accounted for, a parse warns
@@ -36,7 +36,15 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 def words(text: str) -> list[str]:
     """The words of a text: runs of letters, lower case (digits and punctuation are not counted)."""
-    return [w.lower() for w in _WORD.findall(MARK_RE.sub(" ", text))]
+    if MARK_OPEN in text:
+        text = MARK_RE.sub(" ", text)
+    lowered = text.lower()
+    # Lower case of the whole text has the same letter runs as lower case word by word, and costs a fraction of
+    # it, unless a character's lower case is longer ("İ" -> "i̇", whose dot is no letter) or depends on what
+    # follows it (a final "Σ" before an apostrophe and a letter)
+    if len(lowered) == len(text) and "Σ" not in text:
+        return _WORD.findall(lowered)
+    return [w.lower() for w in _WORD.findall(text)]
 
 
 @dataclass(frozen=True)
@@ -90,7 +98,6 @@ def _walk(doc: Document, acc: Accounting) -> tuple[list[str], dict[str, int], li
         ("metadata", [*acc.metadata, *_metadata_texts(doc)]),
         ("dropped", [t for _, t in acc.dropped]),
     ]
-    counts = {"passages": 0, "footnotes": 0, "metadata": 0, "dropped": 0}
     found: list[str | None] = [None] * len(body)
     missing = list(range(len(body)))  # the positions of the words not found yet
     for name, texts in sources:
@@ -100,31 +107,35 @@ def _walk(doc: Document, acc: Accounting) -> tuple[list[str], dict[str, int], li
             grams.update(zip(ws, ws[1:], ws[2:], strict=False))  # every run of three
             if 0 < len(ws) < 3:
                 grams.add(tuple(ws))
+        if not grams or not missing:
+            continue  # nothing to find, or nothing left to find: this source changes nothing
         for size in (3, 2, 1):
             # only the runs that hold a word not yet found can change anything: after the passages, that is a
             # few words (looking at every run again, 12 times over, was a fifth of parsing)
             if size == 3 and len(missing) == len(body):  # the first look: at every run of three
-                for j, gram in enumerate(zip(body, body[1:], body[2:], strict=False)):
-                    if gram in grams:
-                        found[j] = found[j] or name
-                        found[j + 1] = found[j + 1] or name
-                        found[j + 2] = found[j + 2] or name
-                missing = [i for i in missing if found[i] is None]
+                # nothing is found yet: a word is found where one of the (up to) three runs that hold it is
+                hit = [gram in grams for gram in zip(body, body[1:], body[2:], strict=False)]
+                hit = [False, False, *hit, False, False]
+                found = [name if a or b or c else None for a, b, c in zip(hit, hit[1:], hit[2:], strict=False)]
+                del found[len(body):]
+                missing = [i for i, source in enumerate(found) if source is None]
                 continue
-            starts: Iterable[int] = range(len(body) - size + 1) if len(missing) == len(body) else sorted(
-                {j for i in missing for j in range(max(i - size + 1, 0), min(i, len(body) - size) + 1)})
-            for j in starts:
-                if tuple(body[j: j + size]) in grams:
-                    for k in range(j, j + size):
-                        found[k] = found[k] or name
+            # in any order: every run found marks its words for this source alike
+            starts: Iterable[int]
+            if len(missing) == len(body):
+                starts = range(len(body) - size + 1)
+            elif size == 1:
+                starts = missing
+            else:
+                last = len(body) - size
+                starts = {j for i in missing for j in range(max(i - size + 1, 0), min(i, last) + 1)}
+            for j in [j for j in starts if tuple(body[j: j + size]) in grams]:
+                for k in range(j, j + size):
+                    found[k] = found[k] or name
             missing = [i for i in missing if found[i] is None]
-    lost: list[int] = []
-    for i, source in enumerate(found):
-        if source is None:
-            lost.append(i)
-        else:
-            counts[source] += 1
-    return body, counts, lost
+    lost = [i for i, source in enumerate(found) if source is None]
+    tally = Counter(found)
+    return body, {name: tally[name] for name, _ in sources}, lost
 
 
 def _passage_texts(passages: Iterable[Passage]) -> list[str]:

@@ -86,7 +86,9 @@ def test_joining_a_long_text_looks_at_its_end_only_and_joins_as_before(monkeypat
     lines = max(seen, key=len)
     assert sum(len(t) for t in lines) > 5000 and any(MARK_OPEN in t for t in lines)
     hyphenated = [t[:-1] + "-" for t in lines]  # every line ends in a hyphen: every join looks at the window
-    for texts in (lines, hyphenated, [t.replace(" ", "") + "-" for t in lines[:200]]):
+    # runs of spaces and tabs inside lines, which joining collapses line by line
+    spaced = [t.replace(" ", "  ", 1).replace(" ", "\t ", 1) + (" \t-" if k % 3 else "-") for k, t in enumerate(lines)]
+    for texts in (lines, hyphenated, [t.replace(" ", "") + "-" for t in lines[:200]], spaced):
         for start in range(0, 30, 3):
             assert join_lines(texts[start:]) == _join_lines_reference(texts[start:])
     # a last word longer than the window: "ab-xxx…-" keeps its hyphen as a word that has one already

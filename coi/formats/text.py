@@ -13,6 +13,8 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _LINK = re.compile(r"\[([^\]\n]*)\]\((?:[^)\s]+)\)")
 _SUPERSCRIPT_LETTERS = re.compile(r"\[([a-z]{1,2})\s?\]")  # "11[e ]" in Markdown conversions: an ordinal
 _PAGE_RULE = re.compile(r"^\s*-{3,}\s*$")
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))  # what text files do not hold
+_PDFTOTEXT_PAGE = re.compile(r"^ \S")
 MAX_BYTES = 50 * 2**20  # a text document this large is not one document
 MAX_LINE = 200_000  # characters: a longer line is minified or machine data, not prose
 
@@ -55,7 +57,8 @@ def decode(data: bytes, path: Path) -> tuple[str, tuple[str, ...]]:
 def _control_ratio(data: bytes) -> float:
     if not data:
         return 0.0
-    control = sum(1 for b in data if b < 32 and b not in (9, 10, 12, 13))
+    # bytes.translate deletes them in C; counting them byte by byte in Python cost a quarter of reading a text
+    control = len(data) - len(data.translate(None, _CONTROL_BYTES))
     return control / len(data)
 
 
@@ -70,6 +73,7 @@ def to_lines(text: str, markdown: bool) -> tuple[list[Line], bool]:
     pending_break = False
     explicit = False
     blank_run = 0
+    has_text = False  # whether a line with text came yet (a page break before the first one starts no page)
     for raw in text.replace("\f", "\n\f").split("\n"):  # a form feed starts a line (and a page)
         if "\f" in raw:
             explicit = True
@@ -92,10 +96,11 @@ def to_lines(text: str, markdown: bool) -> tuple[list[Line], bool]:
             if not body.strip():
                 lines.append(Line("", page))
                 continue
-        starts_new_page = pending_break or (lines != [] and re.match(r"^ \S", raw) is not None)
-        if starts_new_page and any(line.text for line in lines):
+        starts_new_page = pending_break or (lines != [] and _PDFTOTEXT_PAGE.match(raw) is not None)
+        if starts_new_page and has_text:
             page += 1
         lines.append(Line(body.strip(), page, page_start=starts_new_page, heading=heading))
+        has_text = True
         pending_break = False
         blank_run = 0
     return lines, explicit

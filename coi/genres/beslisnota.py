@@ -33,9 +33,10 @@ def parse(lines: list[Line], fields: dict[str, str], letterhead: list[str]) -> G
     header = lines[: sections[0].start] if sections else lines
     result = GenreResult(drafts=[])
     for section in sections:
-        body = [line for line in section.lines if not _is_stray(line.text)]
-        for line in section.lines:
-            if _is_stray(line.text):
+        stray = [_is_stray(line.text) for line in section.lines]
+        body = [line for line, s in zip(section.lines, stray, strict=True) if not s]
+        for line, s in zip(section.lines, stray, strict=True):
+            if s:
                 result.dropped.append(("stray list number or signature in capitals", line.text))
         text = section_text(body)
         if not visible(text).strip():
@@ -59,10 +60,16 @@ def parse(lines: list[Line], fields: dict[str, str], letterhead: list[str]) -> G
 def _is_stray(text: str) -> bool:
     """List numbers that lost their item ("1.") and signature lines in capitals ("DE DIRECTEUR-GENERAAL")."""
     t = visible(text).strip()
-    if re.fullmatch(r"\d{1,2}\.", t):
+    if _LIST_NUMBER.fullmatch(t):
         return True
+    if _SMALL_LETTER.search(t):
+        return False  # a lower-case letter among the letters counted below: not in capitals (most lines)
     letters = re.sub(r"[^A-Za-zÀ-ÿ]", "", t)
     return len(t.split()) >= 2 and len(letters) >= 10 and letters.isupper()
+
+
+_LIST_NUMBER = re.compile(r"\d{1,2}\.")
+_SMALL_LETTER = re.compile(r"[a-zß-öø-ÿ]")  # the lower-case letters of A-Za-zÀ-ÿ
 
 
 def _header(header: list[Line], fields: dict[str, str], letterhead: list[str], result: GenreResult) -> None:

@@ -11,6 +11,20 @@ from coi.lines import Line
 from coi.model import Person
 
 
+class LineStart:
+    """A pattern that matches at the start of a line of a text (as `^…` in MULTILINE mode), and a search for it
+    that is fast: at the start of the text, then after each newline. A search for `^…` tries every position of
+    the text (a whole document, in genre detection); one for a newline first skips to the next line in C."""
+
+    def __init__(self, body: str, flags: int = 0) -> None:
+        self.pattern = re.compile(f"^(?:{body})", flags | re.M)
+        self._after_newline = re.compile(f"\n(?:{body})", flags | re.M)
+
+    def search(self, text: str) -> bool:
+        """Whether some line of `text` starts with the pattern (what `self.pattern.search(text)` says)."""
+        return self.pattern.match(text) is not None or self._after_newline.search(text) is not None
+
+
 @dataclass
 class Draft:
     """A passage before it gets its document id: text still carries footnote sentinels."""
@@ -114,9 +128,10 @@ def find_sections(lines: list[Line], known: Collection[str] = ()) -> list[Sectio
         if nxt is not None:  # "4.2.1" on a line of its own, its title on the next
             text, line, skip = f"{text} {visible(lines[nxt].text).strip()}", lines[nxt], nxt
         m = _NUMBERED.match(text)
-        # set as a heading; or, where nothing is set by font, not one item of a numbered list
-        plausible = line.heading or not fonts and not _in_list(lines, i, toc)
-        if m and plausible and heading_title_ok(m.group(2), bool(line.heading)):
+        # set as a heading; or, where nothing is set by font, not one item of a numbered list (asked only of a
+        # numbered line: looking at the neighbours of every line cost more than the rest of this loop)
+        if m and (line.heading or not fonts and not _in_list(lines, i, toc)) and heading_title_ok(
+                m.group(2), bool(line.heading)):
             number = tuple(int(p) for p in m.group(1).split("."))
             if _valid_next(current, number):
                 current = number
@@ -152,9 +167,12 @@ def _table_of_contents(lines: list[Line]) -> set[int]:
     return found
 
 
+_BARE_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2}){1,4}\.?|\d{1,2}\.")
+
+
 def _title_after_number(lines: list[Line], i: int) -> int | None:
     """The index of the title line after a bare section number ("4.2.1" alone, the title on the next line)."""
-    if not re.fullmatch(r"\d{1,2}(?:\.\d{1,2}){1,4}\.?|\d{1,2}\.", visible(lines[i].text).strip()):
+    if not _BARE_NUMBER.fullmatch(visible(lines[i].text).strip()):
         return None
     j = i + 1
     if j < len(lines) and lines[j].text.strip() and heading_title_ok(visible(lines[j].text).strip()):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from coi.clean import visible
-from coi.genres.common import Draft, GenreResult, paragraph_drafts, section_text
+from coi.genres.common import Draft, GenreResult, LineStart, paragraph_drafts, section_text
 from coi.lines import Line
 from coi.model import Person
 
@@ -18,8 +18,7 @@ _SPEAKER = re.compile(
     r"(?:\s+\((?P<party>[^()]{1,60})\))?:$"
 )
 # the formulas of a chaired debate
-_FORMULA = re.compile(r"^(Aan de orde is\b|De beraadslaging wordt (geopend|gesloten)|De vergadering wordt\b)",
-                      re.M)
+_FORMULA = LineStart(r"Aan de orde is\b|De beraadslaging wordt (geopend|gesloten)|De vergadering wordt\b")
 
 
 def detect(lines: list[Line], fields: dict[str, str]) -> float:

@@ -8,6 +8,7 @@ from coi.clean import blocks, join_lines, visible
 from coi.genres.common import (
     Draft,
     GenreResult,
+    LineStart,
     closing_drafts,
     find_sections,
     issuing_body,
@@ -121,12 +122,12 @@ def _header(lines: list[Line], result: GenreResult) -> int:
 # The signs of a letter; one alone (a signature under a decree) does not make one. A letter to parliament is
 # addressed to its Voorzitter; one that greets "Geachte heer/mevrouw" (a Woo decision to a requester, an advice
 # to a minister) is a letter but no Kamerbrief.
-_LETTER_SIGNS = [re.compile(p, re.I | re.M) for p in (
-    r"^Geachte\s+\S", r"^(Betreft|Onderwerp):?\s", r"^(Den Haag|’s-Gravenhage|'s-Gravenhage),?\s+\d{1,2}\s+\w+\s+\d{4}",
-    r"^De (Minister|Staatssecretaris)\b.*,\s*$", r"^(Hoogachtend|Met vriendelijke groet)")]
-_TO_PARLIAMENT = re.compile(r"^(Aan de Voorzitter van de (Tweede|Eerste) Kamer|Geachte (voorzitter|Voorzitter)\b"
-                            r"|Nr\.\s*\d+\s+BRIEF\b)", re.M)
-_TO_OTHERS = re.compile(r"^Geachte\s+(?!voorzitter\b)", re.I | re.M)
+_LETTER_SIGNS = [LineStart(p, re.I) for p in (
+    r"Geachte\s+\S", r"(Betreft|Onderwerp):?\s", r"(Den Haag|’s-Gravenhage|'s-Gravenhage),?\s+\d{1,2}\s+\w+\s+\d{4}",
+    r"De (Minister|Staatssecretaris)\b.*,\s*$", r"(Hoogachtend|Met vriendelijke groet)")]
+_TO_PARLIAMENT = LineStart(r"Aan de Voorzitter van de (Tweede|Eerste) Kamer|Geachte (voorzitter|Voorzitter)\b"
+                           r"|Nr\.\s*\d+\s+BRIEF\b")
+_TO_OTHERS = LineStart(r"Geachte\s+(?!voorzitter\b)", re.I)
 _TO_A_MINISTER = re.compile(r"^(Aan )?(de|De) (Minister|Staatssecretaris) (van|voor) .*[^,]$")
 _THE_HOUSE = re.compile(r"\b(uw|de) Kamer\b", re.I)
 

@@ -6,7 +6,15 @@ import re
 from dataclasses import dataclass
 
 from coi.clean import Block, join_lines, visible
-from coi.genres.common import Draft, GenreResult, dedupe_anchors, merged_blocks, paragraph_drafts, section_text
+from coi.genres.common import (
+    Draft,
+    GenreResult,
+    LineStart,
+    dedupe_anchors,
+    merged_blocks,
+    paragraph_drafts,
+    section_text,
+)
 from coi.lines import Line
 from coi.model import Person
 
@@ -365,8 +373,8 @@ _AANHANGSEL_TEXT = re.compile(
 # vragen van het lid …", "Vragen van het lid X (Party) aan de minister van Y over Z"
 _ANSWER_HEAD = re.compile(r"^Antwoord(en)?\s+(van|op)\b.{0,300}?\bvragen van (het lid|de leden)\b", re.I | re.S | re.M)
 _QUESTION_HEAD = re.compile(r"^Vragen van (het lid|de leden)\b.{0,300}?\baan de\b.{0,200}?\bover\b", re.S | re.M)
-_ANSWER_LABEL = re.compile(r"^Antwoord(en)?(\s+op\s+(de\s+)?vra(ag|gen))?\s+\d", re.I | re.M)
-_QUESTION_LABEL = re.compile(r"^Vra(ag|gen)\s+\d", re.M)
+_ANSWER_LABEL = LineStart(r"Antwoord(en)?(\s+op\s+(de\s+)?vra(ag|gen))?\s+\d", re.I)
+_QUESTION_LABEL = LineStart(r"Vra(ag|gen)\s+\d")
 
 
 def detect(lines: list[Line], fields: dict[str, str]) -> float:
