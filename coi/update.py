@@ -22,6 +22,7 @@ from typing import Any
 
 from coi import PARSER_VERSION, store
 from coi.errors import InputError, UsageError
+from coi.hashcache import HashCache
 from coi.model import DocType, Document
 from coi.store import Held, IndexMeta
 
@@ -560,11 +561,14 @@ def update_index(index_dir: Path, roots: list[Path], full: bool = False, wait: f
         files, problems = scan(roots)
         sources: list[Source] = []
         failed = list(problems)
+        hashes = HashCache(index_dir, PARSER_VERSION, trust=not full)  # `--full` reads every file
         for path in files:
+            key = path_key(path)
             try:
-                sources.append(Source(path, path_key(path), content_hash(path)))
+                sources.append(Source(path, key, hashes.digest(path, key, content_hash)))
             except Exception as exc:  # unreadable: reported, like a document that does not parse
                 failed.append(Failure(str(path), store.describe(exc, path)))
+        hashes.save()
         plan = make_plan(held, sources, roots, failed)
         summary.failed.extend(plan.failed)
         for source, kept in plan.duplicates:

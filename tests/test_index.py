@@ -363,3 +363,66 @@ def test_what_the_index_holds_is_read_from_its_file_when_it_is_of_the_last_commi
     again = update_index(index, [corpus])
     assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 5)
     assert store.read_held(index, gen, store.open_generation(index, gen).searcher())[1]  # written again
+
+
+def _aged(folder: Path) -> None:
+    """Every file modified an hour ago (a hash taken within seconds of a change is not remembered)."""
+    import os
+    import time
+
+    for path in folder.rglob("*"):
+        os.utime(path, (time.time() - 3600, time.time() - 3600))
+
+
+def _counting_hashes(monkeypatch) -> list[str]:
+    read: list[str] = []
+    real = coi.update.content_hash
+
+    def counting(path: Path) -> str:
+        read.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(coi.update, "content_hash", counting)
+    return read
+
+
+def test_an_unchanged_file_is_not_read_again_and_every_change_is_seen(tmp_path, corpus, monkeypatch) -> None:
+    """Content hashes are remembered by size and modification time of the file and of its sidecar: a second run
+    reads no file; a change of content (same size too), of a sidecar, of the parser version, and `--full` do."""
+    import os
+
+    index = tmp_path / "index"
+    _aged(corpus)
+    read = _counting_hashes(monkeypatch)
+    update_index(index, [corpus])
+    assert len(read) == 5 and (index / "hashes.json").exists()
+    read.clear()
+    assert update_index(index, [corpus]).unchanged == 5 and read == []
+    # the same size, another word: the modification time says it changed
+    doc = corpus / SEEDS["002"]
+    text = doc.read_text(encoding="utf-8")
+    assert "Isbatov" in text
+    doc.write_text(text.replace("Isbatov", "Isbatow"), encoding="utf-8")
+    summary = update_index(index, [corpus])
+    assert (summary.updated, summary.unchanged, read) == (1, 4, [doc.name])
+    # a sidecar's change reads its document
+    side = corpus / SEEDS["003"].replace(".txt", ".toml")
+    side.write_text(side.read_text(encoding="utf-8").replace("2021-06-16", "2021-06-17"), encoding="utf-8")
+    read.clear()
+    summary = update_index(index, [corpus])
+    assert summary.updated == 1 and SEEDS["003"] in read and doc.name in read  # changed a moment ago: read again
+    _aged(corpus)
+    read.clear()
+    update_index(index, [corpus])
+    read.clear()
+    assert update_index(index, [corpus]).unchanged == 5 and read == []
+    monkeypatch.setattr(coi.update, "PARSER_VERSION", "test-next")  # every hash is stale
+    assert update_index(index, [corpus]).updated == 5 and len(read) == 5
+    read.clear()
+    update_index(index, [corpus], full=True)
+    assert len(read) == 5
+    (index / "hashes.json").write_text('{"version": "test-next", "files": [["x"', encoding="utf-8")  # torn
+    read.clear()
+    assert update_index(index, [corpus]).unchanged == 5 and len(read) == 5
+    assert not any(p.name.endswith(".tmp") for p in index.iterdir())
+    assert os.path.getsize(index / "hashes.json") > 100
