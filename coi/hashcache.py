@@ -6,8 +6,8 @@ each file with the size and modification time (in nanoseconds) of the file and o
 size and time are as they were is not read again. This is the heuristic of git's index, make and rsync: a change
 that keeps a file's size and sets its modification time back to what it was (`touch -d`, `cp -p` of another
 file of the same size) goes unnoticed; `coi index --full` reads every file. A file modified within RACY seconds
-of the moment its hash was taken is not remembered (the clock's granularity could give a later change the same
-time), and a parser version of its own makes every hash stale.
+of the moment its hash was taken is not remembered (a file system's coarse times could give a later change the
+same time), and a parser version of its own makes every hash stale.
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 CACHE_FILE = "hashes.json"
-RACY = 2.0  # seconds
+# A later change gets the same time as the hashed content only while the clock is within the file time's step
+# (2 s on FAT, milliseconds or less elsewhere): a hash taken RACY seconds after the file's time is safe.
+RACY = 2.0
 
 Signature = tuple[int, int, int, int]  # size and mtime_ns of the file, then of its sidecar (-1, -1: none)
 
