@@ -327,9 +327,12 @@ def read_meta(searcher: Any) -> IndexMeta:
     return IndexMeta(tagging=data.get("tagging", ""), updated=data.get("updated", ""))
 
 
-def write_meta(writer: Any, meta: IndexMeta) -> None:
+def write_meta(writer: Any, meta: IndexMeta, searcher: Any = None) -> None:
+    """Replace the index's metadata record. `searcher`: one that reads the segments the writer was opened on, to
+    find the old record with (else the writer opens a reader of every segment for it)."""
     meta = replace(meta, updated=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
-    writer.update_document(kind="meta", id=META_ID, data=json.dumps({"tagging": meta.tagging, "updated": meta.updated}))
+    writer.delete_by_term("id", META_ID, searcher=searcher)  # what whoosh's update_document does
+    writer.add_document(kind="meta", id=META_ID, data=json.dumps({"tagging": meta.tagging, "updated": meta.updated}))
 
 
 # ------------------------------------------------------------------------------------ records <-> the model

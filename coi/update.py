@@ -405,6 +405,7 @@ class _Apply:
         self.now = dict(held)  # what the index holds as the run goes
         self.writer: Any = None
         self.pending = 0
+        self.commits = 0
 
     def _writer(self) -> Any:
         if self.writer is None:
@@ -417,16 +418,24 @@ class _Apply:
         if self.pending >= self.batch:
             store.commit(self.writer)
             self.writer, self.pending = None, 0
+            self.commits += 1
+
+    def _lookup(self) -> Any:
+        """The run's searcher while it reads what the writer was opened on (until the run's first commit), to
+        find documents to delete with: a writer opens a reader of every segment for each look-up otherwise (four
+        times the segment count's worth of term tables for a one-document re-index)."""
+        return self.searcher if self.commits == 0 else None
 
     def delete(self, held: Held) -> None:
-        self._writer().delete_by_term("path", held.key)
+        self._writer().delete_by_term("path", held.key, searcher=self._lookup())
         self.now.pop(held.key, None)
         if self.owners.get(held.doc_id) == held.key:
             del self.owners[held.doc_id]
 
     def put(self, doc: Document, source: Source, postings: tuple[store.Postings, ...] | None = None) -> Document:
         """Write a document's records, under an id of its own if another file already has its id. `postings`:
-        the records' full-text fields, analysed in a worker (another id changes none of them)."""
+        the records' full-text fields, analysed in a worker (another id changes none of them); analysed here
+        when there are none."""
         owner = self.owners.get(doc.doc_id)
         if owner is not None and owner != source.key:
             from coi.parse import slug
@@ -439,8 +448,10 @@ class _Apply:
             doc = with_doc_id(doc, distinct)
         writer = self._writer()
         records = store.index_records(doc, source.key, source.digest)
-        for i, record in enumerate(records):
-            store.add_record(writer, record, postings[i] if postings is not None else None)
+        if postings is None:  # parsed or moved here: analysed here, the same way
+            postings = tuple(store.analyse_texts(store.record_texts(doc)))
+        for record, analysed in zip(records, postings, strict=True):
+            store.add_record(writer, record, analysed)
         self.owners[doc.doc_id] = source.key
         self.now[source.key] = Held(source.key, doc.doc_id, source.digest, len(doc.passages))
         return doc
@@ -451,7 +462,7 @@ class _Apply:
 
     def finish(self, meta: IndexMeta | None) -> None:
         if meta is not None:
-            store.write_meta(self._writer(), meta)
+            store.write_meta(self._writer(), meta, self._lookup())
         if self.writer is not None:
             store.commit(self.writer)
             self.writer = None
@@ -462,73 +473,72 @@ class _Apply:
             self.writer = None
 
 
-def _apply(ix: Any, plan: Plan, held: dict[str, Held], retag: bool, tagger: Tagger | None, tagging: str,
-           progress: Progress | None, total: int, summary: IndexSummary,
+def _apply(ix: Any, searcher: Any, plan: Plan, held: dict[str, Held], retag: bool, tagger: Tagger | None,
+           tagging: str, progress: Progress | None, total: int, summary: IndexSummary,
            ocr_cache: Path | None = None) -> dict[str, Held]:
-    """Apply the plan; what the index holds after it."""
+    """Apply the plan with a searcher of the index as it is (before the run writes); what it holds after it."""
     batch = env_int("COI_BATCH_DOCUMENTS", 200, 1)
-    with ix.searcher() as searcher:
-        run = _Apply(ix, searcher, held, batch, summary)
-        done = len(plan.failed) + len(plan.duplicates)  # the progress bar counts every file
-        try:
-            for h in plan.remove:
-                run.delete(h)
-                summary.removed += 1
-                run.written()
-            reparse: list[tuple[Source, Held | None]] = []  # moves without a stored form to move
-            for source, old in plan.move:
-                doc = run.stored(old)
-                run.delete(old)
-                if doc is None:  # no stored form to move: parse it as a new document
-                    reparse.append((source, None))
-                    continue
-                doc = replace(doc, source_path=str(source.path))
-                run.put(tagger(doc) if tagger and retag else doc, source)
-                summary.moved += 1
-                done += 1
-                if progress:
-                    progress(done, total, source.path)
-                run.written()
-            for source, old in plan.unchanged:
-                summary.unchanged += 1
-                done += 1
-                if progress:
-                    progress(done, total, source.path)
-                if retag and tagger:
-                    stored = run.stored(old)
-                    if stored is not None and _tags(tagged := tagger(stored)) != _tags(stored):
-                        run.delete(old)
-                        run.put(tagged, source)
-                        summary.retagged += 1
-                        run.written()
-            todo = plan.parses() + reparse
-            results = prepared([s.path for s, _ in todo], _workers(len(todo)), ocr_cache, tagger)
-            for (source, previous), result in zip(todo, results, strict=True):
-                done += 1
-                if progress:
-                    progress(done, total, source.path)
-                if isinstance(result, str):
-                    summary.failed.append(Failure(str(source.path), result))
-                    continue
-                doc, postings = (result.doc, result.postings) if isinstance(result, Prepared) else (result, None)
-                summary.warnings.extend(doc.warnings)
-                if doc.warnings:
-                    summary.warned.append(str(source.path))
-                summary.ocr_pages += len({pg for p in doc.passages if p.ocr for pg in p.pages})
-                if previous is not None:
-                    run.delete(previous)
-                doc = run.put(doc, source, postings)
-                summary.passages += len(doc.passages)
-                if previous is not None:
-                    summary.updated += 1
-                else:
-                    summary.added += 1
-                run.written()
-            changed = plan.changes or summary.retagged or run.writer is not None
-            run.finish(IndexMeta(tagging=tagging) if (retag or changed) and tagger is not None else None)
-        except BaseException:
-            run.cancel()
-            raise
+    run = _Apply(ix, searcher, held, batch, summary)
+    done = len(plan.failed) + len(plan.duplicates)  # the progress bar counts every file
+    try:
+        for h in plan.remove:
+            run.delete(h)
+            summary.removed += 1
+            run.written()
+        reparse: list[tuple[Source, Held | None]] = []  # moves without a stored form to move
+        for source, old in plan.move:
+            doc = run.stored(old)
+            run.delete(old)
+            if doc is None:  # no stored form to move: parse it as a new document
+                reparse.append((source, None))
+                continue
+            doc = replace(doc, source_path=str(source.path))
+            run.put(tagger(doc) if tagger and retag else doc, source)
+            summary.moved += 1
+            done += 1
+            if progress:
+                progress(done, total, source.path)
+            run.written()
+        for source, old in plan.unchanged:
+            summary.unchanged += 1
+            done += 1
+            if progress:
+                progress(done, total, source.path)
+            if retag and tagger:
+                stored = run.stored(old)
+                if stored is not None and _tags(tagged := tagger(stored)) != _tags(stored):
+                    run.delete(old)
+                    run.put(tagged, source)
+                    summary.retagged += 1
+                    run.written()
+        todo = plan.parses() + reparse
+        results = prepared([s.path for s, _ in todo], _workers(len(todo)), ocr_cache, tagger)
+        for (source, previous), result in zip(todo, results, strict=True):
+            done += 1
+            if progress:
+                progress(done, total, source.path)
+            if isinstance(result, str):
+                summary.failed.append(Failure(str(source.path), result))
+                continue
+            doc, postings = (result.doc, result.postings) if isinstance(result, Prepared) else (result, None)
+            summary.warnings.extend(doc.warnings)
+            if doc.warnings:
+                summary.warned.append(str(source.path))
+            summary.ocr_pages += len({pg for p in doc.passages if p.ocr for pg in p.pages})
+            if previous is not None:
+                run.delete(previous)
+            doc = run.put(doc, source, postings)
+            summary.passages += len(doc.passages)
+            if previous is not None:
+                summary.updated += 1
+            else:
+                summary.added += 1
+            run.written()
+        changed = plan.changes or summary.retagged or run.writer is not None
+        run.finish(IndexMeta(tagging=tagging) if (retag or changed) and tagger is not None else None)
+    except BaseException:
+        run.cancel()
+        raise
     return run.now
 
 
@@ -558,29 +568,31 @@ def update_index(index_dir: Path, roots: list[Path], full: bool = False, wait: f
             held, from_file = store.read_held(index_dir, target, s)
             commit = s.reader().generation()
             retag = tagger is not None and store.read_meta(s).tagging != tagging
-        files, problems = scan(roots)
-        sources: list[Source] = []
-        failed = list(problems)
-        hashes = HashCache(index_dir, PARSER_VERSION, trust=not full)  # `--full` reads every file
-        for path in files:
-            key = path_key(path)
-            try:
-                sources.append(Source(path, key, hashes.digest(path, key, content_hash)))
-            except Exception as exc:  # unreadable: reported, like a document that does not parse
-                failed.append(Failure(str(path), store.describe(exc, path)))
-        hashes.save()
-        plan = make_plan(held, sources, roots, failed)
-        summary.failed.extend(plan.failed)
-        for source, kept in plan.duplicates:
-            summary.warnings.append(f"{source.path}: same content as {kept}; indexed once")
-        if plan.changes or retag or building:
-            now = _apply(ix, plan, held, retag, tagger, tagging, progress, len(files), summary,
-                         index_dir / store.OCR_CACHE)
-            store.write_held(index_dir, target, ix.latest_generation(), now)
-        else:
-            summary.unchanged = len(plan.unchanged)
-            if not from_file:
-                store.write_held(index_dir, target, commit, held)
+            files, problems = scan(roots)
+            sources: list[Source] = []
+            failed = list(problems)
+            hashes = HashCache(index_dir, PARSER_VERSION, trust=not full)  # `--full` reads every file
+            for path in files:
+                key = path_key(path)
+                try:
+                    sources.append(Source(path, key, hashes.digest(path, key, content_hash)))
+                except Exception as exc:  # unreadable: reported, like a document that does not parse
+                    failed.append(Failure(str(path), store.describe(exc, path)))
+            hashes.save()
+            plan = make_plan(held, sources, roots, failed)
+            summary.failed.extend(plan.failed)
+            for source, kept in plan.duplicates:
+                summary.warnings.append(f"{source.path}: same content as {kept}; indexed once")
+            if plan.changes or retag or building:
+                # the searcher that read what the index holds: the run reads stored documents and finds the
+                # records to replace with it
+                now = _apply(ix, s, plan, held, retag, tagger, tagging, progress, len(files), summary,
+                             index_dir / store.OCR_CACHE)
+                store.write_held(index_dir, target, ix.latest_generation(), now)
+            else:
+                summary.unchanged = len(plan.unchanged)
+                if not from_file:
+                    store.write_held(index_dir, target, commit, held)
         if building:
             _count_against_previous(index_dir, ix, summary)
             store.write_pointer(index_dir, store.CURRENT, target)
