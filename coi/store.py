@@ -28,11 +28,10 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from coi.analysis import ANALYZER_NAME, MIN_PART
+from coi.analysis import ANALYZER_NAME, MIN_PART, DutchTokenizer, ReverseTokenizer, index_forms, index_terms
 from coi.errors import CoiError, IndexBusyError, IndexMissingError, UsageError
 from coi.model import Document, Footnote, Passage, document_from_dict, document_to_dict, passage_to_dict
 
@@ -390,8 +389,6 @@ def field_postings(field: Any, value: str) -> list[tuple[bytes, int, float, byte
     from whoosh.formats import Frequency, Positions
     from whoosh.system import pack_uint
 
-    from coi.analysis import DutchTokenizer, ReverseTokenizer, index_forms, index_terms
-
     analyzer, kind, boost = field.analyzer, type(field.format), field.format.field_boost
     terms: dict[str, list[int]] = {}
     if type(analyzer) is DutchTokenizer and kind in (Positions, Frequency):
@@ -491,22 +488,13 @@ def _keyword_postings(field: Any, name: str, value: str) -> list[tuple[bytes, in
 
 
 def _add_field(pool: Any, name: str, docnum: int, columns: tuple[tuple[Any, ...], ...]) -> bool:
-    """Add a document's postings of field `name` (terms, frequencies, weights, values) to the pool at once, if
-    they fit in its memory; False (and nothing added) when they do not: then they go one by one, as whoosh adds
-    them, and the pool spills to disk on the way."""
+    """Add a document's postings of field `name` (terms, frequencies, weights, values) to coi's pool at once, if
+    they fit in its memory; False (and nothing added) when they do not, or the writer has whoosh's own pool: then
+    they go one by one, as whoosh adds them, and the pool spills to disk on the way."""
     from coi.engine.pool import TermPool
 
     terms, _, weights, values = columns
-    if isinstance(pool, TermPool):
-        return pool.add_field(name, docnum, terms, map(float, weights), values)
-    size = (150 + len(name)) * len(terms) + 2 * sum(map(len, terms)) + (
-        sum(map(len, values)) if None not in values else sum(len(v) for v in values if v))
-    if pool.currentsize + size > pool.limit:
-        return False
-    pool.fieldnames.add(name)
-    pool.currentsize += size
-    pool.current.extend(zip(repeat(name), terms, repeat(docnum), map(float, weights), values))
-    return True
+    return isinstance(pool, TermPool) and pool.add_field(name, docnum, terms, map(float, weights), values)
 
 
 def index_records(doc: Document, key: str, digest: str) -> list[dict[str, Any]]:

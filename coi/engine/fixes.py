@@ -12,13 +12,13 @@
    (at 1M passages, 2.4-3.3 GB and seconds for a new search process). Most reads take slices of the map by
    position (`get`); the few that seek and read (headers, pickled extras) read from the map through a small
    stream over it, so nothing is copied but what is read.
+3. When a writer's postings outgrow its memory, whoosh spills them to sorted runs on disk with one pickle call per
+   posting, and reads them back the same way: a fifth of a 100k-passage build. Runs are written and read in
+   chunks of postings instead (same order, same items; the runs live only while the writer runs).
 5. A new segment's posting lists are written one posting at a time (`FieldWriter.add_postings`: five method
    calls, four type assertions and a length look-up per posting): half of what the writing process of a build
    does. A term's postings are written in blocks at once instead, through whoosh's own block writer, so the files
    are byte for byte those whoosh writes.
-3. When a writer's postings outgrow its memory, whoosh spills them to sorted runs on disk with one pickle call per
-   posting, and reads them back the same way: a fifth of a 100k-passage build. Runs are written and read in
-   chunks of postings instead (same order, same items; the runs live only while the writer runs).
 """
 
 from __future__ import annotations
