@@ -230,6 +230,25 @@ def test_a_worker_that_dies_fails_only_its_document(tmp_path, monkeypatch) -> No
     assert summary.added == 19
 
 
+def test_after_a_worker_dies_the_documents_in_flight_start_few_workers(tmp_path, monkeypatch) -> None:
+    """With many documents in flight, starting a worker for each of them took seconds; those already parsed are
+    kept, and the rest go through one worker, started again only after a death."""
+    from coi import update
+    from coi.testing import generate_corpus
+
+    corpus = tmp_path / "corpus"
+    files = generate_corpus(CORPUS, corpus, 40)
+    monkeypatch.setenv("COI_WORKERS", "2")
+    monkeypatch.setenv(update.CRASH_HOOK, files[3].name)
+    pools: list[int] = []
+    start_pool = update._pool
+    monkeypatch.setattr(update, "_pool", lambda workers, tagger: pools.append(workers) or start_pool(workers, tagger))
+    summary = index_corpus(tmp_path / "index", [corpus])
+    assert [(Path(f.path).name, f.error) for f in summary.failed] == [(files[3].name, update.WORKER_DIED)]
+    assert summary.added == 39
+    assert pools[0] == 2 and len(pools) <= 3, pools  # the run's pool; one worker, and one more after the death
+
+
 def session_processes(sid: int) -> list[int]:
     from tests.test_crash import session_processes as alive
 
