@@ -72,6 +72,7 @@ class _Pattern:
     prefix: bool
     weight: float  # TERM or WEAK; 0 for a cancelling phrase
     term: str
+    topic: bool  # a topic's (not a country's or a region's)
 
 
 @dataclass
@@ -87,8 +88,8 @@ class Vocabulary:
     # topic, phrase on folded text, a piece of it that a text must contain for the phrase to match
     _cancel: list[tuple[str, re.Pattern[str], str]] = field(default_factory=list)
     _phrases: list[tuple[_Pattern, re.Pattern[str], str]] = field(default_factory=list)  # terms that need stop words
-    _by_word: dict[str, Any] = field(default_factory=dict)  # a folded word's terms (`_word_terms`), remembered
-    _parts_of: dict[str, tuple[_Pattern, ...]] = field(default_factory=dict)  # `_compound_parts`, remembered
+    _words: dict[str, _Word | None] = field(default_factory=dict)  # a written word's forms and terms (`_word`)
+    _topics: list[Entry] = field(default_factory=list)
     _compiled: bool = False
 
     def compile(self) -> None:
@@ -97,6 +98,7 @@ class Vocabulary:
         if self._compiled:
             return
         self._compiled = True
+        self._topics = self.topics()
         tok = DutchTokenizer()
         for entry in self.entries.values():
             for phrase in entry.cancel:
@@ -109,7 +111,7 @@ class Vocabulary:
                     words = (fold(raw),) if prefix else tuple(t.text for t in tok(_clean(raw)))
                     if not words:
                         continue
-                    pattern = _Pattern(entry.key, words, prefix, weight, term)
+                    pattern = _Pattern(entry.key, words, prefix, weight, term, entry.kind == "topics")
                     if not prefix and len(words) == 1 and len(_WORD.findall(raw)) > 1:
                         # "op de vlucht" without its stop words would be "vlucht": match it as written
                         self._phrases.append((pattern, _phrase(raw), _phrase_needs(raw)))
@@ -254,45 +256,84 @@ def _lemma_stem(word: str) -> str:
     return stem_word(lexicon.lemma(word))
 
 
-class _Word(NamedTuple):  # a tuple, not a dataclass: a passage has hundreds, and a tuple is made 5x faster
+class _Word(NamedTuple):
+    """A word as written, with what matching needs of it. It depends on the written word only: made once per
+    distinct word and vocabulary (`_word`), and shared by all its occurrences (a passage has some fifty words, and
+    making a record for each occurrence, and looking up its terms, was half of tagging)."""
+
     stem: str
     lemma: str  # stem of the lemma
     written: str
     folded: str
-    pos: int
-    start: int  # offsets in the cleaned text
-    end: int
+    exact: tuple[_Pattern, ...]  # short terms, as written
+    starting: tuple[_Pattern, ...]  # terms that begin with its stem or lemma (to check against the next words)
+    prefix: tuple[_Pattern, ...]  # prefix terms ("homoseksu*") it begins with
+    parts: tuple[_Pattern, ...]  # terms that are parts of it as a compound (`_compound_parts`)
+    active: bool  # whether any of these is there: most words have none
+
+
+def _word(written: str, vocab: Vocabulary) -> _Word | None:
+    """`written` with its forms and terms; None for a stop word (as DutchTokenizer). Remembered per vocabulary."""
+    found = vocab._words.get(written, False)
+    if found is not False:
+        return found  # type: ignore[return-value]
+    if not _kept(written):
+        word = None
+    else:
+        folded = fold(written)
+        stem = stem_word(folded)
+        lemma = _lemma_stem(folded) if folded.isalpha() else stem
+        exact = tuple(vocab._exact.get(folded, ()))
+        starting = tuple(p for key in dict.fromkeys((stem, lemma)) for p in vocab._first.get(key, ()))
+        prefix = tuple(p for n, by_prefix in vocab._prefixes.items() if len(folded) >= n
+                       for p in by_prefix.get(folded[:n], ()))
+        parts = _compound_parts(folded, vocab)
+        word = _Word(stem, lemma, written, folded, exact, starting, prefix, parts,
+                     bool(exact or starting or prefix or parts))
+    if len(vocab._words) >= 200_000:
+        vocab._words.clear()
+    vocab._words[written] = word
+    return word
+
+
+class _Text:
+    """A cleaned text as the matcher sees it: folded, its words without stop words (`_Word`s, shared), and
+    where they stand."""
+
+    __slots__ = ("text", "folded", "words", "first", "_offsets")
+
+    def __init__(self, text: str, vocab: Vocabulary) -> None:
+        vocab.compile()  # the words' terms come from the matching tables
+        self.text, self.folded = text, fold(text)
+        lookup = vocab._words.get
+        raw = _WORD.findall(text)
+        found = [lookup(w, False) for w in raw]
+        if False in found:  # words not seen before
+            found = [w if w is not False else _word(r, vocab) for r, w in zip(raw, found, strict=True)]
+        # a word's position counts from the first word kept (DutchTokenizer's positions)
+        self.first = next((i for i, w in enumerate(found) if w is not None), 0)
+        self.words: list[_Word] = [w for w in found if w is not None]  # type: ignore[misc]
+        self._offsets: list[tuple[int, int]] | None = None
+
+    def offsets(self) -> list[tuple[int, int]]:
+        """Where each word stands in the text (start, end): only a phrase that matches needs them."""
+        if self._offsets is None:
+            self._offsets = [m.span() for m in _WORD.finditer(self.text) if _kept(m.group())]
+        return self._offsets
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The first and last word within the characters start:end (first > last where there is none)."""
+        offsets = self.offsets()
+        first = next((i for i, (_, e) in enumerate(offsets) if e > start), len(offsets))
+        last = max((i for i, (s, _) in enumerate(offsets) if s < end), default=-1)
+        return first, last
 
 
 @lru_cache(maxsize=200_000)
-def _word_forms(written: str) -> tuple[str, str, str] | None:
-    """A word as written: folded, its stem and its lemma's stem; None for a stop word (as DutchTokenizer)."""
+def _kept(written: str) -> bool:
+    """Whether a word is kept: not a stop word (as DutchTokenizer)."""
     folded = fold(written)
-    if len(folded) < 2 or folded in STOP_WORDS:
-        return None
-    stem = stem_word(folded)
-    return folded, stem, _lemma_stem(folded) if folded.isalpha() else stem
-
-
-def _words(text: str) -> list[_Word]:
-    """The words of a text without stop words: DutchTokenizer's tokens with positions, offsets and the word
-    as written (a word's position counts from the first one kept), with each word's forms remembered."""
-    out = []
-    pos: int | None = None
-    for i, match in enumerate(_WORD.finditer(text)):
-        written = match.group()
-        forms = _word_forms(written)
-        if forms is None:
-            continue
-        pos = i if pos is None else pos + 1
-        folded, stem, lemma = forms
-        start, end = match.span()
-        # tuple.__new__ skips the Python-level __new__ a NamedTuple has (a passage has dozens of words)
-        out.append(_tuple_new(_Word, (stem, lemma, written, folded, pos, start, end)))
-    return out
-
-
-_tuple_new = tuple.__new__
+    return not (len(folded) < 2 or folded in STOP_WORDS)
 
 
 class _Hit(NamedTuple):  # a tuple: a passage has a dozen or more, and a frozen dataclass is slow to make
@@ -303,84 +344,46 @@ class _Hit(NamedTuple):  # a tuple: a passage has a dozen or more, and a frozen 
     weight: float
 
 
-def _span(words: list[_Word], start: int, end: int) -> tuple[int, int]:
-    """The first and last word within the characters start:end (first > last where there is none)."""
-    first = next((i for i, w in enumerate(words) if w.end > start), len(words))
-    last = max((i for i, w in enumerate(words) if w.start < end), default=-1)
-    return first, last
-
-
-def _hits(text: str, folded: str, words: list[_Word], vocab: Vocabulary) -> list[_Hit]:
-    """Every pattern that matches, with the words it covers; parts of compounds for words no term matched.
-    `folded`: fold(text)."""
+def _hits(t: _Text, vocab: Vocabulary) -> list[_Hit]:
+    """Every pattern that matches, with the words it covers; parts of compounds for words no term matched."""
     vocab.compile()
     out: list[_Hit] = []
+    text, folded, words = t.text, t.folded, t.words
     for pattern, phrase, needs in vocab._phrases:
         if needs not in folded:  # a substring test is ~100x cheaper than scanning the text with the pattern
             continue
         for m in phrase.finditer(folded):
-            first, last = _span(words, m.start(), m.end())
+            first, last = t.span(m.start(), m.end())
             if first <= last:
                 out.append(_Hit(pattern, first, last, text[m.start():m.end()], pattern.weight))
-    for i, w in enumerate(words):
+    for i in [i for i, w in enumerate(words) if w.active]:  # most words match nothing
+        w = words[i]
         whole = len(out)
-        exact, starting, prefix = _word_terms(w, vocab)
-        if not (exact or starting or prefix):  # most words: no term, perhaps parts of a compound
-            parts = _compound_parts(w, vocab)
-            if parts:
-                out.extend(_Hit(p, i, i, w.written, min(p.weight, PART)) for p in parts)
-            continue
-        for p in exact:
+        for p in w.exact:
             out.append(_Hit(p, i, i, w.written, p.weight))
-        for p in starting:
+        for p in w.starting:
             n = len(p.words)
             span = words[i:i + n]
             if len(span) == n and all(p.words[j] in (s.stem, s.lemma) for j, s in enumerate(span)):
                 out.append(_Hit(p, i, i + n - 1, " ".join(s.written for s in span), p.weight))
-        for p in prefix:
+        for p in w.prefix:
             out.append(_Hit(p, i, i, w.written, p.weight))
-        if len(out) == whole:
-            out.extend(_Hit(p, i, i, w.written, min(p.weight, PART)) for p in _compound_parts(w, vocab))
+        if len(out) == whole:  # no term: perhaps parts of a compound
+            out.extend(_Hit(p, i, i, w.written, min(p.weight, PART)) for p in w.parts)
     return out
 
 
-_Terms = tuple[tuple[_Pattern, ...], tuple[_Pattern, ...], tuple[_Pattern, ...]]
-
-
-def _word_terms(w: _Word, vocab: Vocabulary) -> _Terms:
-    """The terms a word may match: as written (short terms), terms that begin with its stem or its lemma's stem
-    (to check against the words that follow), and prefix terms ("homoseksu*") it begins with. They depend on the
-    folded word only, so they are remembered per word: looking them up for every word of every passage, at each
-    of some twenty prefix lengths, was a third of tagging."""
-    found = vocab._by_word.get(w.folded)
-    if found is None:
-        found = (tuple(vocab._exact.get(w.folded, ())),
-                 tuple(p for key in dict.fromkeys((w.stem, w.lemma)) for p in vocab._first.get(key, ())),
-                 tuple(p for n, by_prefix in vocab._prefixes.items() if len(w.folded) >= n
-                       for p in by_prefix.get(w.folded[:n], ())))
-        if len(vocab._by_word) >= 200_000:
-            vocab._by_word.clear()
-        vocab._by_word[w.folded] = found
-    return found
-
-
-def _compound_parts(w: _Word, vocab: Vocabulary) -> tuple[_Pattern, ...]:
+def _compound_parts(folded: str, vocab: Vocabulary) -> tuple[_Pattern, ...]:
     """Terms that are parts of a compound, as the lexicon splits it ("asielopvang": asiel, opvang; not
-    "kinderopvang": kinderen). They depend on the folded word only: remembered per word (most words of a text
-    match no term, and splitting each of them again was a tenth of tagging)."""
-    found = vocab._parts_of.get(w.folded)
-    if found is None:
-        parts: list[_Pattern] = []
-        for part in lexicon.split_compound(w.folded):
-            stem = stem_word(part)
-            parts.extend(vocab._parts.get(stem, ()))
-            lemma = _lemma_stem(part)
-            if lemma != stem:
-                parts.extend(vocab._parts.get(lemma, ()))
-        if len(vocab._parts_of) >= 200_000:
-            vocab._parts_of.clear()
-        found = vocab._parts_of[w.folded] = tuple(parts)
-    return found
+    "kinderopvang": kinderen)."""
+    parts: list[_Pattern] = []
+    for part in lexicon.split_compound(folded):
+        stem = stem_word(part)
+        parts.extend(vocab._parts.get(stem, ()))
+        lemma = _lemma_stem(part)
+        if lemma != stem:
+            parts.extend(vocab._parts.get(lemma, ()))
+    return tuple(parts)
 
 
 @dataclass(frozen=True)
@@ -392,16 +395,20 @@ class Evidence:
     strong: frozenset[str] = frozenset()  # topics a term (not only weak words) speaks for
 
 
-def _evidence(folded: str, words: list[_Word], hits: list[_Hit], vocab: Vocabulary) -> Evidence:
+def _evidence(t: _Text, hits: list[_Hit], vocab: Vocabulary) -> Evidence:
     """The weight of evidence per topic: one piece per word, a term said twice counted once, words covered by
-    one of the topic's cancelling phrases left out. `folded`: the folded text."""
+    one of the topic's cancelling phrases left out."""
     vocab.compile()
+    topical = [h for h in hits if h.pattern.topic and h.weight]
+    if not topical:
+        return Evidence({}, {}, frozenset())
     cancelled: dict[str, list[tuple[int, int]]] = {}
+    folded = t.folded
     for key, phrase, needs in vocab._cancel:
         if needs not in folded:
             continue
         for m in phrase.finditer(folded):
-            first, last = _span(words, m.start(), m.end())
+            first, last = t.span(m.start(), m.end())
             if first <= last:
                 cancelled.setdefault(key, []).append((first, last))
     # one piece of evidence per word and topic: the strongest and longest hit claims its words first, so
@@ -410,22 +417,29 @@ def _evidence(folded: str, words: list[_Word], hits: list[_Hit], vocab: Vocabula
     kept: dict[str, list[_Hit]] = {}
     said: dict[str, list[str]] = {}
     strong: set[str] = set()
-    for h in sorted(hits, key=lambda h: (-h.weight, h.first - h.last, h.first)):
-        key = h.pattern.key
-        if vocab.entries[key].kind != "topics" or not h.weight:
+    for h in sorted(topical, key=_claim_order):
+        key, first, last = h.pattern.key, h.first, h.last
+        if cancelled and any(a <= last and first <= b for a, b in cancelled.get(key, ())):
             continue
-        if any(a <= h.last and h.first <= b for a, b in cancelled.get(key, ())):
-            continue
-        span = [(key, i) for i in range(h.first, h.last + 1)]
-        if any(slot in claimed for slot in span):
-            continue
-        claimed.update(span)
+        if first == last:  # most hits: one word
+            slot = (key, first)
+            if slot in claimed:
+                continue
+            claimed.add(slot)
+        else:
+            span = [(key, i) for i in range(first, last + 1)]
+            if any(slot in claimed for slot in span):
+                continue
+            claimed.update(span)
         kept.setdefault(key, []).append(h)
         said.setdefault(key, []).append(h.written)
         if h.pattern.weight >= TERM:  # a term, also as a part of a compound: not a weak word
             strong.add(key)
     weight: dict[str, float] = {}
     for key, found in kept.items():
+        if len(found) == 1:
+            weight[key] = found[0].weight
+            continue
         # words next to each other name one thing: "Rode Kruis (ICRC)", "etnische Armeniërs" are one piece of
         # evidence; and a term said twice is still one term
         pieces: dict[frozenset[str], float] = {}
@@ -440,6 +454,10 @@ def _evidence(folded: str, words: list[_Word], hits: list[_Hit], vocab: Vocabula
             pieces[terms] = max(pieces.get(terms, 0.0), max(x.weight for x in run))
         weight[key] = sum(pieces.values())
     return Evidence(weight, {k: tuple(dict.fromkeys(v)) for k, v in said.items()}, frozenset(strong))
+
+
+def _claim_order(h: _Hit) -> tuple[float, int, int]:
+    return -h.weight, h.first - h.last, h.first
 
 
 @dataclass(frozen=True)
@@ -461,16 +479,14 @@ class _Analysis:
 
 
 def _analyse(text: str, vocab: Vocabulary) -> _Analysis:
-    text = _clean(text)
-    words = _words(text)
-    folded = fold(text)
-    hits = _hits(text, folded, words, vocab)
-    evidence = _evidence(folded, words, hits, vocab)
+    t = _Text(_clean(text), vocab)
+    hits = _hits(t, vocab)
+    evidence = _evidence(t, hits, vocab)
     places: dict[str, list[int]] = {}
     place_words: dict[str, list[str]] = {}
     for h in hits:
-        if vocab.entries[h.pattern.key].kind != "topics" and h.weight:
-            places.setdefault(h.pattern.key, []).append(words[h.first].pos)
+        if not h.pattern.topic and h.weight:
+            places.setdefault(h.pattern.key, []).append(t.first + h.first)
             place_words.setdefault(h.pattern.key, []).append(h.written)
     mentions = _country_mentions(places, vocab)
     countries = tuple(sorted(mentions, key=lambda k: (-mentions[k], k)))
@@ -489,7 +505,7 @@ def _decide(a: _Analysis, vocab: Vocabulary, domestic: bool) -> Tags:
     enough = ENOUGH_DOMESTIC if domestic and not own_country else ENOUGH
     topics: list[str] = []
     triggers: dict[str, tuple[str, ...]] = {}
-    for entry in vocab.topics():
+    for entry in vocab._topics:
         weight = evidence.weight.get(entry.key, 0.0)
         why = evidence.words.get(entry.key, ())
         if weight >= enough:

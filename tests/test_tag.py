@@ -333,16 +333,22 @@ def _phrase_of(text: str):
 
 
 def test_the_tagger_reads_the_words_the_tokenizer_makes(seed_docs) -> None:
-    # the tagger reads words with one regular expression and remembers each word's forms (making tokens with
-    # offsets and the original word was a third of tagging): the same words, stems, positions and offsets as
+    # the tagger reads words with one regular expression, keeps one record per distinct word with its forms and
+    # terms, and finds where words stand only when a phrase needs it (making tokens with offsets and the original
+    # word, for every occurrence, was a third of tagging): the same words, stems, positions and offsets as
     # DutchTokenizer's tokens, on every passage of the seeds
     from coi.analysis import DutchTokenizer, fold
-    from coi.tag import _clean, _lemma_stem, _words
+    from coi.tag import _clean, _lemma_stem, _Text
 
     texts = [_clean(f"{p.heading}\n{p.text}" if p.heading else p.text) for d in seed_docs.values() for p in d.passages]
     assert len(texts) > 50
+    vocab = load_vocabulary()
     for text in texts:
         tokens = DutchTokenizer()(text, positions=True, chars=True, keeporiginal=True)  # one Token, reused
         expected = [(t.text, _lemma_stem(fold(t.original)) if fold(t.original).isalpha() else t.text, t.original,
                      fold(t.original), t.pos, t.startchar, t.endchar) for t in tokens]
-        assert [tuple(w) for w in _words(text)] == expected
+        t = _Text(text, vocab)
+        assert len(t.words) == len(t.offsets())
+        got = [(w.stem, w.lemma, w.written, w.folded, t.first + k, *at)
+               for k, (w, at) in enumerate(zip(t.words, t.offsets(), strict=True))]
+        assert got == expected
