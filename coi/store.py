@@ -451,12 +451,12 @@ def add_record(writer: Any, record: dict[str, Any], postings: Postings | None = 
         field = schema[name]
         length = 0
         if field.indexed:
-            columns = postings.get(name, ()) if name in TEXT_FIELDS else None
+            columns = postings.get(name, ()) if name in TEXT_FIELDS else _keyword_postings(field, name, value)
             # whoosh's pool.add, for all of a field's postings at once
-            if columns is not None and (not columns or _add_field(writer.pool, name, docnum, columns)):
+            if not columns or _add_field(writer.pool, name, docnum, columns):
                 length = sum(columns[1]) if columns and field.scorable else 0
             else:
-                items = zip(*columns, strict=True) if columns is not None else _keyword_postings(field, name, value)
+                items = zip(*columns, strict=True)
                 scorable = field.scorable
                 for tbytes, freq, weight, vbytes in items:
                     if scorable:
@@ -471,19 +471,20 @@ def add_record(writer: Any, record: dict[str, Any], postings: Postings | None = 
     writer.docnum += 1
 
 
-_KEYWORDS: dict[tuple[str, str], list[tuple[bytes, int, float, bytes | None]]] = {}
+_KEYWORDS: dict[tuple[str, str], tuple[tuple[Any, ...], ...]] = {}
 
 
-def _keyword_postings(field: Any, name: str, value: str) -> list[tuple[bytes, int, float, bytes | None]]:
-    """`field.index(value)` of an identifier or keyword field, remembered: the values of most of them (kind,
-    type, topics, countries, source, year, and a document's id and path on each of its passages) repeat from
-    record to record, and analysing them again was a tenth of what the writing process does."""
+def _keyword_postings(field: Any, name: str, value: str) -> tuple[tuple[Any, ...], ...]:
+    """`field.index(value)` of an identifier or keyword field as columns (as `analyse_texts` gives a full-text
+    field's), remembered: the values of most of them (kind, type, topics, countries, source, year, and a
+    document's id and path on each of its passages) repeat from record to record, and analysing them again was a
+    tenth of what the writing process does."""
     key = (name, value)
     found = _KEYWORDS.get(key)
     if found is None:
         if len(_KEYWORDS) >= 50_000:
             _KEYWORDS.clear()
-        found = _KEYWORDS[key] = list(field.index(value))
+        found = _KEYWORDS[key] = tuple(zip(*field.index(value), strict=True))
     return found
 
 

@@ -268,7 +268,9 @@ class _Word(NamedTuple):
     exact: tuple[_Pattern, ...]  # short terms, as written
     starting: tuple[_Pattern, ...]  # terms that begin with its stem or lemma (to check against the next words)
     prefix: tuple[_Pattern, ...]  # prefix terms ("homoseksu*") it begins with
-    parts: tuple[_Pattern, ...]  # terms that are parts of it as a compound (`_compound_parts`)
+    # terms that are parts of it as a compound (`_compound_parts`); None for a word with terms of its own, whose
+    # parts count only where none of those matches: then they are looked up (splitting a word costs)
+    parts: tuple[_Pattern, ...] | None
     active: bool  # whether any of these is there: most words have none
 
 
@@ -287,9 +289,9 @@ def _word(written: str, vocab: Vocabulary) -> _Word | None:
         starting = tuple(p for key in dict.fromkeys((stem, lemma)) for p in vocab._first.get(key, ()))
         prefix = tuple(p for n, by_prefix in vocab._prefixes.items() if len(folded) >= n
                        for p in by_prefix.get(folded[:n], ()))
-        parts = _compound_parts(folded, vocab)
-        word = _Word(stem, lemma, written, folded, exact, starting, prefix, parts,
-                     bool(exact or starting or prefix or parts))
+        own = bool(exact or starting or prefix)
+        parts = None if own else _compound_parts(folded, vocab)
+        word = _Word(stem, lemma, written, folded, exact, starting, prefix, parts, own or bool(parts))
     if len(vocab._words) >= 200_000:
         vocab._words.clear()
     vocab._words[written] = word
@@ -369,7 +371,8 @@ def _hits(t: _Text, vocab: Vocabulary) -> list[_Hit]:
         for p in w.prefix:
             out.append(_Hit(p, i, i, w.written, p.weight))
         if len(out) == whole:  # no term: perhaps parts of a compound
-            out.extend(_Hit(p, i, i, w.written, min(p.weight, PART)) for p in w.parts)
+            parts = w.parts if w.parts is not None else _compound_parts(w.folded, vocab)
+            out.extend(_Hit(p, i, i, w.written, min(p.weight, PART)) for p in parts)
     return out
 
 
