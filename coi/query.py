@@ -16,7 +16,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -197,7 +197,7 @@ class Synonyms:
 
     def place(self, word: str) -> str | None:
         """The country or region key that `word` (folded) names, directly or through a synonym ("armenia")."""
-        names = _place_index(self.places)
+        names = self._places
         if word in names:
             return names[word]
         return next((names[m] for m in self.of((word,)) if m in names), None)
@@ -212,9 +212,15 @@ class Synonyms:
                 out += [t for t in terms if _member_key(t) not in keys and t not in out]
         return out
 
-    @property
+    # The look-up tables are made once per instance: a search looks them up for every word, and hashing all the
+    # groups (or places) to find a table in a cache keyed by them took as long as the look-up itself
+    @cached_property
     def index(self) -> dict[tuple[str, ...], tuple[int, ...]]:
         return _synonym_index(self.groups)
+
+    @cached_property
+    def _places(self) -> dict[str, str]:
+        return _place_index(self.places)
 
     def of(self, words: tuple[str, ...]) -> list[str]:
         """The other members of every group that holds `words` (folded, as a phrase; in any inflection), each
@@ -230,8 +236,13 @@ class Synonyms:
                         out.append(member)
         return out
 
-    def longest(self) -> int:
+    @cached_property
+    def _longest(self) -> int:
         return max((len(k) for k in self.index), default=1)
+
+    def longest(self) -> int:
+        """The most words a synonym has."""
+        return self._longest
 
 
 def _keys(words: tuple[str, ...]) -> set[tuple[str, ...]]:

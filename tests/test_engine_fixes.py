@@ -125,6 +125,33 @@ def test_coi_s_writer_and_pool_write_the_segment_stock_whoosh_writes(tmp_path, m
     assert contents(tmp_path / "coi") == contents(tmp_path / "stock")
 
 
+def test_term_tables_are_probed_in_place_with_whoosh_s_answers(tmp_path) -> None:
+    """Fix 6: a look-up in a segment's term table (and in any of whoosh's on-disk hashes read through a buffer)
+    gives what whoosh's own look-up gives, for every key the table holds and for keys it does not."""
+    from whoosh.filedb import filetables
+
+    build(tmp_path / "index", limitmb=256)
+    original = {name: whoosh_fixes.ORIGINAL[("HashReader", name)] for name in ("__getitem__", "get", "__contains__")}
+    ix = store.open_index(tmp_path / "index")
+    probed = 0
+    with ix.reader() as r:
+        readers = [r] if r.is_atomic() else [leaf for leaf, _ in r.leaf_readers()]
+        for reader in readers:
+            table = reader._terms._tindex
+            assert isinstance(table, filetables.HashReader) and hasattr(table.dbfile, "_buf")  # read in place
+            for key in table.keys():
+                for probe in (key, key + b"\x00", key[:-1], b"x" + key):
+                    assert table.get(probe) == original["get"](table, probe, None)
+                    assert (probe in table) == original["__contains__"](table, probe)
+                    probed += 1
+                assert table[key] == original["__getitem__"](table, key)
+            with pytest.raises(KeyError):
+                table[b"\xff" * 9]
+            with pytest.raises(TypeError):
+                table.get("text")
+    assert probed > 10_000
+
+
 def test_segments_are_read_in_place_with_the_results_stock_whoosh_reads(tmp_path, monkeypatch) -> None:
     """Opening a segment copies none of it (the parts a reader streams are read through the memory map), and
     every posting, length, stored field and column reads as stock whoosh reads it."""

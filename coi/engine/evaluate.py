@@ -83,6 +83,7 @@ class Evaluation:
         # a large index is evaluated with numpy (coi.engine.vector): its import pays for itself there
         self.vector = self.size >= VECTOR_DOCS
         self.arrays: dict[tuple[str, bytes], Any] = {}  # coi.engine.vector's postings per term, as arrays
+        self.lengths: dict[tuple[int, str], Any] = {}  # coi.engine.vector's length bytes per segment and field
 
     def _term(self, q: Q.Term) -> tuple[str, bytes] | None:
         schema = self.reader.schema

@@ -54,8 +54,11 @@ def top_scores(evaluation: Evaluation, leaves: list[Leaf], n: int | None) -> dic
         term = evaluation._term(q)
         if term is None:
             continue
+        arrays = term_arrays(evaluation, term)
+        if not arrays:  # most of a query's expanded terms are in no segment, or not in this one
+            continue
         constants = evaluation.bm25(term, factor)
-        for offset, perdoc, ids, weights in term_arrays(evaluation, term):
+        for offset, perdoc, ids, weights in arrays:
             docnums = ids + offset
             keep = allowed[docnums]
             docnums, weights = docnums[keep], weights[keep]
@@ -63,11 +66,14 @@ def top_scores(evaluation: Evaluation, leaves: list[Leaf], n: int | None) -> dic
                 part = weights * factor
             else:
                 c1, c2, c3 = constants
-                table = np.frombuffer(length_bytes(perdoc, q.fieldname) or b"", dtype=np.uint8)
+                table = _length_table(evaluation, perdoc, q.fieldname)
                 local = ids[keep]
-                inside = local < len(table)
-                length_byte = np.zeros(len(local), dtype=np.uint8)
-                length_byte[inside] = table[local[inside]]
+                if len(local) and local[-1] < len(table):  # ascending: every one has a length byte
+                    length_byte = table[local]
+                else:  # a document past the end of the lengths column has none (byte 0)
+                    inside = local < len(table)
+                    length_byte = np.zeros(len(local), dtype=np.uint8)
+                    length_byte[inside] = table[local[inside]]
                 part = c1 * weights / (weights + c2 + c3 * _LENGTHS[length_byte])
             scores[docnums] += part  # a term holds a document once: no repeated index
             touched[docnums] = True
@@ -78,6 +84,16 @@ def top_scores(evaluation: Evaluation, leaves: list[Leaf], n: int | None) -> dic
         best = values >= nth
         found, values = found[best], values[best]
     return dict(zip(found.tolist(), values.tolist(), strict=True))
+
+
+def _length_table(evaluation: Evaluation, perdoc: Any, fieldname: str) -> Any:
+    """A segment's length bytes of a field as an array (over the bytes, not a copy), once per evaluation."""
+    key = (id(perdoc), fieldname)
+    found = evaluation.lengths.get(key)
+    if found is None or found[0] is not perdoc:
+        table = np.frombuffer(length_bytes(perdoc, fieldname) or b"", dtype=np.uint8)
+        found = evaluation.lengths[key] = (perdoc, table)
+    return found[1]
 
 
 def mark(evaluation: Evaluation, terms: list[tuple[str, bytes]]) -> int:
