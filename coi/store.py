@@ -42,7 +42,8 @@ LOCK_NAME = ".coi-index.lock"
 OCR_CACHE = "ocr-cache"
 META_ID = "meta:index"
 WRITER_MB = 256  # memory for postings before a writer spills them to disk
-SMALL_SEGMENT = 2000  # documents: segments below this are merged at every commit
+SMALL_SEGMENT = 2000  # documents: a segment of fewer is small
+MAX_SMALL = 5  # small segments: a commit that finds this many merges them
 MAX_DELETED = 0.25  # a segment with more than this share of deleted documents is merged (its deletions dropped)
 
 
@@ -273,22 +274,34 @@ def writer_lock(index_dir: Path, wait: float) -> Iterator[None]:
 
 def merge_policy(writer: Any, segments: list[Any]) -> list[Any]:
     """Which segments a commit keeps as they are; the others are merged into the new segment (their deleted
-    documents dropped). Merged: every segment of fewer than SMALL_SEGMENT documents and every segment with more
-    than MAX_DELETED of its documents deleted (wholly deleted ones simply disappear). So an index holds its large
-    segments plus at most the one just written, and deletions never pile up."""
+    documents dropped). Merged: the small segments (fewer than SMALL_SEGMENT documents) once there are MAX_SMALL of
+    them or together they make a large one, and every segment with more than MAX_DELETED of its documents deleted;
+    wholly deleted ones simply disappear. So an index holds its large segments and at most MAX_SMALL small ones,
+    deletions never pile up, and a commit of one changed document does not write again the small segment a build
+    left behind (merging it at every commit cost each re-index half a second at 100k passages)."""
     from whoosh.reading import SegmentReader
 
-    keep = []
+    keep, merge, small = [], [], []
     for seg in segments:
         total, deleted = seg.doc_count_all(), seg.deleted_count()
-        if total >= SMALL_SEGMENT and deleted <= MAX_DELETED * total:
-            keep.append(seg)
+        if deleted >= total:
             continue
-        if deleted < total:
-            reader = SegmentReader(writer.storage, writer.schema, seg)
-            writer.add_reader(reader)
-            reader.close()
-    return keep
+        if deleted > MAX_DELETED * total:
+            merge.append(seg)
+        elif total < SMALL_SEGMENT:
+            small.append(seg)
+        else:
+            keep.append(seg)
+    if len(small) >= MAX_SMALL or sum(seg.doc_count() for seg in small) >= SMALL_SEGMENT:
+        merge += small
+    else:
+        keep += small
+    for seg in merge:
+        reader = SegmentReader(writer.storage, writer.schema, seg)
+        writer.add_reader(reader)
+        reader.close()
+    kept = {id(seg) for seg in keep}
+    return [seg for seg in segments if id(seg) in kept]  # in their order: it numbers the documents
 
 
 def open_writer(ix: Any, **kwargs: Any) -> Any:

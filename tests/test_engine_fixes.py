@@ -139,7 +139,7 @@ def test_term_tables_are_probed_in_place_with_whoosh_s_answers(tmp_path) -> None
         for reader in readers:
             table = reader._terms._tindex
             assert isinstance(table, filetables.HashReader) and hasattr(table.dbfile, "_buf")  # read in place
-            for key in table.keys():
+            for key, _ in table:  # (key, value) pairs
                 for probe in (key, key + b"\x00", key[:-1], b"x" + key):
                     assert table.get(probe) == original["get"](table, probe, None)
                     assert (probe in table) == original["__contains__"](table, probe)

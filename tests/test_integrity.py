@@ -105,8 +105,39 @@ def test_many_runs_keep_every_column_aligned_and_few_segments(tmp_path, corpus) 
             for name in ("doc_type", "topic", "country", "source", "year", "day"):
                 assert len(column_values(s.reader, name)) == size
             sizes = segment_sizes(s.reader)
-        assert len(sizes) <= 2  # everything is small here: merged at every commit
+        assert len(sizes) <= store.MAX_SMALL  # everything is small here: merged when there are that many
         assert all(live for _, live in sizes)  # no segment of deleted documents only
+    assert stats(index) == clean_stats(corpus, tmp_path)
+
+
+def test_a_one_document_re_index_does_not_write_the_small_segments_again(tmp_path, monkeypatch) -> None:
+    """A build can leave a small segment (its last batch); merging it at every later commit made each re-index of
+    one document write it whole again. Small segments are merged once there are MAX_SMALL of them."""
+    from whoosh.writing import SegmentWriter
+
+    from coi.testing import generate_corpus
+
+    merged: list[int] = []
+    add_reader = SegmentWriter.add_reader
+
+    def counting(self, reader):
+        merged.append(reader.doc_count())
+        return add_reader(self, reader)
+
+    monkeypatch.setattr(SegmentWriter, "add_reader", counting)
+    corpus = tmp_path / "corpus"
+    files = generate_corpus(CORPUS, corpus, 20)  # a document is a twentieth of the records: few deleted per run
+    index = tmp_path / "index"
+    index_corpus(index, [corpus])
+    records = Searcher(index).reader.doc_count()
+    assert records < store.SMALL_SEGMENT and not merged  # one small segment
+    for target in files[5:5 + store.MAX_SMALL]:  # another document each run: each leaves a small segment
+        target.write_text(target.read_text(encoding="utf-8") + "\n\nNaschrift.\n", encoding="utf-8")
+        index_corpus(index, [corpus])
+    # written again once, when there were MAX_SMALL small segments (before: at every run)
+    assert records / 2 < sum(merged) < 2 * records
+    with Searcher(index) as s:
+        assert len(segment_sizes(s.reader)) <= store.MAX_SMALL
     assert stats(index) == clean_stats(corpus, tmp_path)
 
 
