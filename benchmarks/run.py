@@ -266,8 +266,10 @@ def coi_cli(index_dir: Path, *args: str) -> float:
     return time.perf_counter() - start
 
 
-def end_to_end(n_passages: int, work: Path) -> dict[str, float]:
-    """`coi index` on generated files (parsing included), then the time to re-index one changed document."""
+def end_to_end(n_passages: int, work: Path, rounds: int = 5) -> dict[str, float]:
+    """`coi index` on generated files (parsing included), then the time to re-index one changed document, and
+    the benchmark queries on the index `coi index` made (its segments are the writer's batches, where the
+    query rows' index has two)."""
     from coi.testing import generate_corpus
 
     corpus = work / "files"
@@ -281,12 +283,16 @@ def end_to_end(n_passages: int, work: Path) -> dict[str, float]:
     one.write_text(one.read_text(encoding="utf-8") + "\n\nEen nieuwe alinea over terugkeer.\n", encoding="utf-8")
     reindex = coi_cli(index_dir, "index", str(corpus))
     cold = statistics.median(coi_cli(index_dir, "search", "terugkeer oppositie", "--limit", "5") for _ in range(5))
+    from coi.engine.readers import segment_sizes
     from coi.search import Searcher
 
     with Searcher(index_dir) as s:
         passages = len(s.passages())
+        segments = len(segment_sizes(s.reader))
+    queries = query_coi(index_dir, rounds)
     return {"files": len(files), "passages": passages, "build_s": build, "passages_per_s": passages / build,
-            "reindex_one_s": reindex, "cold_search_s": cold, "peak_rss_mb": peak / 1024}
+            "reindex_one_s": reindex, "cold_search_s": cold, "peak_rss_mb": peak / 1024, "segments": segments,
+            **{f"query_{k}": v for k, v in queries.items() if k.startswith(("plain", "faceted"))}}
 
 
 def serve_latency(index_dir: Path, rounds: int = 3) -> dict[str, float]:
@@ -369,7 +375,7 @@ def run_size(n: int, rounds: int, procs: int, engines: tuple[str, ...] = ("naive
             row["coi"].update(cold_search(work / "coi"))
             row["coi"].update(serve_latency(work / "coi"))
         if n <= 100_000 and "coi" in engines:
-            row["end_to_end"] = end_to_end(n, work)
+            row["end_to_end"] = end_to_end(n, work, rounds)
         return row
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -388,12 +394,17 @@ def table(results: dict) -> str:
                          f"{r['peak_rss_mb']:.0f} | {r['plain_p50']:.1f} / {r['plain_p95']:.1f} | "
                          f"{r['faceted_p50']:.1f} / {r['faceted_p95']:.1f} | {hits} |")
     lines += ["", "| passages | `coi index` files → passages/s (parsing included) | its peak RSS MB | "
-              "re-index one changed document s |", "|---|---|---|---|"]
+              "re-index one changed document s | segments | plain p50/p95 ms on it | faceted p50/p95 ms on it |",
+              "|---|---|---|---|---|---|---|"]
     for row in results.values():
         e = row.get("end_to_end")
         if e:
+            queries = (f"{e['query_plain_p50']:.1f} / {e['query_plain_p95']:.1f} | "
+                       f"{e['query_faceted_p50']:.1f} / {e['query_faceted_p95']:.1f}") if "query_plain_p50" in e \
+                else "– | –"
             lines.append(f"| {e['passages']:,} | {e['files']} files, {e['passages_per_s']:.0f}/s | "
-                         f"{e.get('peak_rss_mb', 0):.0f} | {e['reindex_one_s']:.2f} |")
+                         f"{e.get('peak_rss_mb', 0):.0f} | {e['reindex_one_s']:.2f} | {e.get('segments', '–')} | "
+                         f"{queries} |")
     lines += ["", "| passages | faceted `coi search` as a new process: wall s (median of 5) | its peak RSS MB | "
               "`coi serve` request p50/p95 ms |", "|---|---|---|---|"]
     for row in results.values():
