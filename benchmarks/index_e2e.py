@@ -1,5 +1,6 @@
 """`coi index` end to end on generated files (issue 16, item 3): passages/s, peak RSS of the process tree, the
-CPU seconds of the writing process and of its parse workers, and the re-index of one changed document.
+CPU seconds of the writing process and of its parse workers, the segments of the index built and the benchmark
+queries on it, and the re-index of one changed document.
 
     python benchmarks/index_e2e.py 10000 [--code DIR]
 
@@ -89,6 +90,7 @@ def main() -> None:
     shutil.rmtree(index_dir, ignore_errors=True)
     try:
         build = run_coi(args.code, index_dir, corpus)
+        queries = _queries(args.code, index_dir)
         files = sorted(corpus.iterdir())
         one = files[len(files) // 2]
         original = one.read_text(encoding="utf-8")
@@ -107,7 +109,26 @@ def main() -> None:
                       "passages_per_s": round(passages / build["s"]), "peak_rss_mb": round(build["rss_mb"]),
                       "cpu_writer_s": round(build["cpu_writer_s"], 1),
                       "cpu_workers_s": round(build["cpu_workers_s"], 1),
-                      "reindex_one_s": round(again["s"], 2), "reindex_rss_mb": round(again["rss_mb"])}))
+                      "reindex_one_s": round(again["s"], 2), "reindex_rss_mb": round(again["rss_mb"]), **queries}))
+
+
+def _queries(code: Path, index_dir: Path) -> dict[str, float]:
+    """The segments of the index built, and the benchmark's plain and faceted queries on it (`run.query_coi`,
+    5 rounds), searched by this checkout's coi (the code compared built the index only)."""
+    out = subprocess.run([sys.executable, "-c", f"""
+import json, sys
+sys.path[:0] = [{str(ROOT)!r}, {str(ROOT / "benchmarks")!r}]
+from pathlib import Path
+import run
+from coi.engine.readers import segment_sizes
+from coi.search import Searcher
+with Searcher(Path({str(index_dir)!r})) as s:
+    segments = len(segment_sizes(s.reader))
+q = run.query_coi(Path({str(index_dir)!r}), 5)
+print(json.dumps({{"segments": segments, **{{k: round(v, 1) for k, v in q.items() if not k.startswith("page")}}}}))
+"""], check=True, capture_output=True, text=True)
+    result: dict[str, float] = json.loads(out.stdout)
+    return result
 
 
 if __name__ == "__main__":

@@ -316,6 +316,12 @@ def open_writer(ix: Any, **kwargs: Any) -> Any:
     return writer
 
 
+def pool_share(writer: Any) -> float:
+    """The share of its memory for postings that a writer has used."""
+    pool = writer.pool
+    return float(pool.currentsize / pool.limit) if pool.limit else 0.0
+
+
 def commit(writer: Any) -> None:
     """Commit with coi's merge policy."""
     writer.commit(mergetype=merge_policy)

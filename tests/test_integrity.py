@@ -110,6 +110,31 @@ def test_many_runs_keep_every_column_aligned_and_few_segments(tmp_path, corpus) 
     assert stats(index) == clean_stats(corpus, tmp_path)
 
 
+def test_a_build_commits_when_the_writer_s_memory_is_three_quarters_full(tmp_path, monkeypatch) -> None:
+    """Without COI_BATCH_DOCUMENTS a build commits when its postings fill three quarters of the writer's memory:
+    segments as large as the memory allows (a query looks each term up in every segment), and no postings
+    spilled to disk on the way."""
+    from coi.engine.pool import TermPool
+    from coi.testing import generate_corpus
+
+    corpus = tmp_path / "corpus"
+    generate_corpus(CORPUS, corpus, 30)
+    spilled: list[int] = []
+    save = TermPool.save
+    monkeypatch.setattr(TermPool, "save", lambda self: spilled.append(1) or save(self))
+    monkeypatch.delenv("COI_BATCH_DOCUMENTS", raising=False)
+    index_corpus(tmp_path / "large", [corpus])
+    with Searcher(tmp_path / "large") as s:
+        assert len(segment_sizes(s.reader)) == 1
+    monkeypatch.setattr(store, "WRITER_MB", 1)  # 1 MB: a few documents' postings fill it
+    monkeypatch.setattr(store, "SMALL_SEGMENT", 1)  # and no segment is small: nothing merged
+    index_corpus(tmp_path / "small", [corpus])
+    with Searcher(tmp_path / "small") as s:
+        sizes = segment_sizes(s.reader)
+    assert len(sizes) >= 3 and not spilled
+    assert stats(tmp_path / "small") == stats(tmp_path / "large")
+
+
 def test_a_one_document_re_index_does_not_write_the_small_segments_again(tmp_path, monkeypatch) -> None:
     """A build can leave a small segment (its last batch); merging it at every later commit made each re-index of
     one document write it whole again. Small segments are merged once there are MAX_SMALL of them."""
