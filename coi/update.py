@@ -44,6 +44,9 @@ BATCH = 2000
 # workers go on parsing while the writer commits a batch (a second or so): with 16 they still stood idle through
 # part of each commit (a CPU timeline of a 10k build showed it), with 64 they do not (10k: 747 -> 843 passages/s)
 WINDOW = 64
+# ... and at most this much of their files (a parsed document is held until the writer takes it: 128 scanned
+# Woo releases of a few hundred pages would be gigabytes), always at least one document
+AHEAD_BYTES = 64 * 2**20
 
 
 def env_int(name: str, default: int, minimum: int) -> int:
@@ -356,23 +359,33 @@ def prepared(paths: list[Path], workers: int, ocr_cache: Path | None = None,
     os.environ["COI_MAIN_PID"] = str(os.getpid())
     i = 0
     while i < len(paths):
-        ahead: deque[tuple[Path, Any]] = deque()
+        ahead: deque[tuple[Path, Any, int]] = deque()  # path, its future, its file's size
         pool = _pool(workers, tagger)
+        size = 0  # of the files in flight
         try:
             while i < len(paths) or ahead:
-                while i < len(paths) and len(ahead) < workers * WINDOW:
-                    ahead.append((paths[i], pool.submit(_prepare_in_worker, paths[i], ocr_cache)))
+                while i < len(paths) and len(ahead) < workers * WINDOW and (not ahead or size < AHEAD_BYTES):
+                    nbytes = _file_size(paths[i])
+                    ahead.append((paths[i], pool.submit(_prepare_in_worker, paths[i], ocr_cache), nbytes))
+                    size += nbytes
                     i += 1
                 result = ahead[0][1].result()
-                ahead.popleft()
+                size -= ahead.popleft()[2]
                 yield result
         except BrokenProcessPool:
             pass
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
         # the pool broke: which of the documents in flight killed it? Those done before it broke are kept
-        yield from _parse_alone([(path, future.result() if _finished(future) else None) for path, future in ahead],
-                                ocr_cache, tagger)
+        yield from _parse_alone([(path, future.result() if _finished(future) else None)
+                                 for path, future, _ in ahead], ocr_cache, tagger)
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # gone since the scan: its parse says so
+        return 0
 
 
 def _finished(future: Any) -> bool:

@@ -286,6 +286,32 @@ def test_a_worker_that_dies_fails_only_its_document(tmp_path, monkeypatch) -> No
     assert summary.added == 19
 
 
+@pytest.mark.parametrize("limit", [1, 2**30])
+def test_documents_in_flight_are_bounded_by_their_files_size(tmp_path, monkeypatch, limit) -> None:
+    """Workers parse up to WINDOW documents ahead, and at most AHEAD_BYTES of files (a parsed document waits in
+    memory for the writer): with a limit of one byte, one document at a time, whatever the window."""
+    from coi import update
+    from coi.testing import generate_corpus
+
+    files = generate_corpus(CORPUS, tmp_path / "corpus", 12)
+    monkeypatch.setattr(update, "AHEAD_BYTES", limit)
+    submitted: list[int] = []
+    start_pool = update._pool
+
+    def counting_pool(workers, tagger):
+        pool = start_pool(workers, tagger)
+        submit = pool.submit
+        pool.submit = lambda *args: submitted.append(1) or submit(*args)
+        return pool
+
+    monkeypatch.setattr(update, "_pool", counting_pool)
+    ahead = []
+    for taken, result in enumerate(update.prepared(files, 2), start=1):
+        assert isinstance(result, update.Prepared)
+        ahead.append(len(submitted) - taken)  # submitted and not yet taken, besides this one
+    assert max(ahead) == (0 if limit == 1 else min(len(files), 2 * update.WINDOW) - 1)
+
+
 def test_after_a_worker_dies_the_documents_in_flight_start_few_workers(tmp_path, monkeypatch) -> None:
     """With many documents in flight, starting a worker for each of them took seconds; those already parsed are
     kept, and the rest go through one worker, started again only after a death."""
