@@ -239,3 +239,25 @@ def test_cli_search_says_when_a_page_is_past_the_end(index) -> None:
     result = CliRunner().invoke(cli, ["--index", str(index), "search", "cassatiezaak", "--exact", "--page", "3"])
     assert result.exit_code == 0
     assert "Page 3 is past the end: 1 passage fills 1 page." in result.output
+
+
+def test_a_search_process_does_not_import_urllib_and_urllib_still_works(index) -> None:
+    """whoosh.compat takes urlretrieve from urllib.request (with http.client and email: a tenth of a new `coi
+    search` process) for a helper whoosh never calls: coi imports it with a stand-in, and after that the real
+    urllib.request imports as ever."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = (
+        "import sys\n"
+        "from coi.cli import cli\n"
+        f"cli(['--index', {str(index)!r}, 'search', 'Azerbeidzjan', '--json'], standalone_mode=False)\n"
+        "print('urllib.request' in sys.modules, 'whoosh.compat' in sys.modules)\n"
+        "import urllib.request, whoosh.compat\n"
+        "print(callable(urllib.request.urlopen), urllib.request is sys.modules['urllib.request'])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    lines = out.stdout.strip().splitlines()
+    assert '"total"' in out.stdout and lines[-2:] == ["False True", "True True"], out.stdout[-300:]
