@@ -237,12 +237,9 @@ class Synonyms:
         return out
 
     @cached_property
-    def _longest(self) -> int:
-        return max((len(k) for k in self.index), default=1)
-
     def longest(self) -> int:
         """The most words a synonym has."""
-        return self._longest
+        return max((len(k) for k in self.index), default=1)
 
 
 def _keys(words: tuple[str, ...]) -> set[tuple[str, ...]]:
@@ -375,7 +372,7 @@ def plan_query(text: str, schema: Any, reader: Any = None, exact: bool = False,
     words = [w for w in (fold(m) for m in _WORD.findall(text)) if len(w) >= 2 and w not in _STOPS]
     concepts: list[Concept] = []
     i = 0
-    longest = synonyms.longest()
+    longest = synonyms.longest
     while i < len(words):
         # a phrase of the synonym file ("verenigde naties") is one concept, its words in any order
         for n in range(min(longest, len(words) - i), 1, -1):

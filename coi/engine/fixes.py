@@ -238,7 +238,6 @@ def _buffer_close(self: Any) -> None:
 
 _POINTER, _ITEM = filetables._pointer, filetables._lengths  # a slot: (hash, position); an item: (key, data) sizes
 _SLOT = _POINTER.size
-_NONE = object()
 
 
 def _hash(self: Any, key: bytes) -> int:
@@ -285,9 +284,10 @@ def _hash_get(self: Any, key: bytes, default: Any = None) -> Any:
 
 
 def _hash_getitem(self: Any, key: bytes) -> bytes:
-    value = _hash_get(self, key, _NONE)
-    if value is _NONE:
+    found = _find(self, key)
+    if found is None:
         raise KeyError(key)
+    value: bytes = self.dbfile.get(*found)
     return value
 
 
