@@ -222,3 +222,20 @@ def test_the_term_pool_gives_whoosh_s_sorted_postings_whatever_order_they_come_i
         pool.add(posting)
     assert bool(pool.runs) == (limit < 10**9)
     assert list(pool.items()) == sorted(postings, key=lambda p: p[:3])
+
+
+def test_blocks_and_stored_fields_are_deflated_by_isa_l_and_stock_whoosh_reads_them(tmp_path, monkeypatch) -> None:
+    import zlib
+
+    from whoosh import columns
+
+    build(tmp_path / "isal", limitmb=256)
+    monkeypatch.setattr(whoosh3, "zlib", zlib)
+    monkeypatch.setattr(columns, "zlib", zlib)
+    monkeypatch.setattr(columns.CompressedBytesColumn.Writer, "__init__", whoosh_fixes.ORIGINAL[("Writer", "__init__")])
+    build(tmp_path / "zlib", limitmb=256)
+    assert segment_files(tmp_path / "isal") != segment_files(tmp_path / "zlib")  # deflated by another library
+    # read by whoosh with zlib alone: the same postings, field lengths and stored fields
+    assert contents(tmp_path / "isal") == contents(tmp_path / "zlib")
+    with store.open_index(tmp_path / "isal").searcher() as s:
+        assert s.document(kind="doc")["data"]
