@@ -36,6 +36,7 @@ import pickle
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from hashlib import md5
 from itertools import groupby, islice
 from operator import itemgetter
@@ -307,20 +308,26 @@ def _hash_contains(self: Any, key: bytes) -> bool:
 ISAL_LEVEL = 2  # of ISA-L's 0-3: at 2 it was fastest on coi's stored records, and they were the smallest
 
 
-def _deflater() -> Any:
-    """`compress(data, level)` giving a zlib stream: ISA-L's when it is installed, else zlib's."""
+@lru_cache(maxsize=1)
+def _isal() -> Any:
+    """ISA-L's compress, imported when a writer first deflates (a search never does); None without `isal`."""
     try:
         from isal.isal_zlib import compress
     except ImportError:  # a platform without its wheel: whoosh's zlib, slower
-        return zlib.compress
-
-    def deflate(data: Any, level: int = -1) -> bytes:
-        return compress(data, ISAL_LEVEL if level else 0)
-
-    return deflate
+        return None
+    return compress
 
 
-_ZLIB = SimpleNamespace(compress=_deflater(), decompress=zlib.decompress)
+def _deflate(data: Any, level: int = -1) -> bytes:
+    """zlib.compress(data, level), as a zlib stream from ISA-L when it is installed."""
+    compress = _isal()
+    if compress is None:
+        return zlib.compress(data, level)
+    result: bytes = compress(data, ISAL_LEVEL if level else 0)
+    return result
+
+
+_ZLIB = SimpleNamespace(compress=_deflate, decompress=zlib.decompress)
 
 
 def _compressed_writer_init(self: Any, dbfile: Any, level: int, module: str) -> None:
