@@ -16,6 +16,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import compress
+from operator import not_
 
 from coi.clean import join_lines
 from coi.lines import MARK_OPEN, MARK_RE
@@ -60,7 +62,12 @@ class Accounting:
 def measure(doc: Document, acc: Accounting) -> Coverage:
     """Account every body word to a passage, a footnote or the metadata; count what is left as lost."""
     furniture: Counter[str] = Counter()
-    for rule, text in [*acc.removed, *acc.dropped]:
+    removed = 0  # words removed before parsing (not those a genre parser dropped: they are body words)
+    for rule, text in acc.removed:
+        count = len(words(text))
+        furniture[rule] += count
+        removed += count
+    for rule, text in acc.dropped:
         furniture[rule] += len(words(text))
     body, counts, lost = _walk(doc, acc)
     longest = longest_start = 0
@@ -72,7 +79,7 @@ def measure(doc: Document, acc: Accounting) -> Coverage:
             longest, longest_start = i - start + 1, start
     largest = max(doc.passages, key=lambda p: len(p.text), default=None)
     return Coverage(
-        words=len(body) + sum(len(words(text)) for _, text in acc.removed), furniture=tuple(sorted(furniture.items())),
+        words=len(body) + removed, furniture=tuple(sorted(furniture.items())),
         passages=counts["passages"], footnotes=counts["footnotes"], metadata=counts["metadata"], lost=len(lost),
         longest_lost_run=longest, lost_sample=" ".join(body[longest_start: longest_start + min(longest, 12)]),
         largest_passage=len(largest.text) if largest else 0, largest_anchor=largest.anchor if largest else "",
@@ -98,38 +105,46 @@ def _walk(doc: Document, acc: Accounting) -> tuple[list[str], dict[str, int], li
         ("metadata", [*acc.metadata, *_metadata_texts(doc)]),
         ("dropped", [t for _, t in acc.dropped]),
     ]
-    found: list[str | None] = [None] * len(body)
-    missing = list(range(len(body)))  # the positions of the words not found yet
+    n = len(body)
+    found: list[str | None] = [None] * n
+    missing = list(range(n))  # the positions of the words not found yet
     for name, texts in sources:
-        grams: set[tuple[str, ...]] = set()
+        grams: set[tuple[str, ...]] = set()  # every run of three of the source's texts
+        short: set[tuple[str, ...]] = set()  # and its texts of one or two words, whole
         for text in texts:
             ws = words(text)
-            grams.update(zip(ws, ws[1:], ws[2:], strict=False))  # every run of three
-            if 0 < len(ws) < 3:
-                grams.add(tuple(ws))
-        if not grams or not missing:
+            if len(ws) >= 3:
+                grams.update(zip(ws, ws[1:], ws[2:], strict=False))
+            elif ws:
+                short.add(tuple(ws))
+        if not (grams or short) or not missing:
             continue  # nothing to find, or nothing left to find: this source changes nothing
-        for size in (3, 2, 1):
-            # only the runs that hold a word not yet found can change anything: after the passages, that is a
-            # few words (looking at every run again, 12 times over, was a fifth of parsing)
-            if size == 3 and len(missing) == len(body):  # the first look: at every run of three
-                # nothing is found yet: a word is found where one of the (up to) three runs that hold it is
-                hit = [gram in grams for gram in zip(body, body[1:], body[2:], strict=False)]
-                hit = [False, False, *hit, False, False]
-                found = [name if a or b or c else None for a, b, c in zip(hit, hit[1:], hit[2:], strict=False)]
-                del found[len(body):]
-                missing = [i for i, source in enumerate(found) if source is None]
-                continue
-            # in any order: every run found marks its words for this source alike
+        if len(missing) == n and n >= 3:
+            # the first look (nothing is found yet), at every run of three in C: a word is found where one of
+            # the (up to) three runs that hold it is (looking at every run again, 12 times over, was a fifth of
+            # parsing; a comprehension per run, a tenth)
+            hit = [False, False, *map(grams.__contains__, zip(body, body[1:], body[2:], strict=False)), False, False]
+            held = list(map(any, zip(hit, hit[1:], hit[2:], strict=False)))[:n]
+            found = [name if h else None for h in held]
+            missing = list(compress(range(n), map(not_, held)))
+            sizes: tuple[int, ...] = (2, 1)
+        else:
+            sizes = (3, 2, 1)
+        for size in sizes:
+            # only the runs that hold a word not yet found can change anything
+            table = grams if size == 3 else short
+            if not missing or not any(len(g) == size for g in table):
+                continue  # no text of this many words: no run of this size can be found
             starts: Iterable[int]
-            if len(missing) == len(body):
-                starts = range(len(body) - size + 1)
+            if len(missing) == n:
+                starts = range(n - size + 1)
             elif size == 1:
                 starts = missing
             else:
-                last = len(body) - size
+                last = n - size
                 starts = {j for i in missing for j in range(max(i - size + 1, 0), min(i, last) + 1)}
-            for j in [j for j in starts if tuple(body[j: j + size]) in grams]:
+            # in any order: every run found marks its words for this source alike
+            for j in [j for j in starts if tuple(body[j: j + size]) in table]:
                 for k in range(j, j + size):
                     found[k] = found[k] or name
             missing = [i for i in missing if found[i] is None]
