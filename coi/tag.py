@@ -377,6 +377,9 @@ def _hits(t: _Text, vocab: Vocabulary) -> list[_Hit]:
             out.append(_Hit(p, i, i, w.written, p.weight))
         for p in w.starting:
             n = len(p.words)
+            if n == 1:  # found by this word's stem or lemma: it matches
+                out.append(_Hit(p, i, i, w.written, p.weight))
+                continue
             span = words[i:i + n]
             if len(span) == n and all(p.words[j] in (s.stem, s.lemma) for j, s in enumerate(span)):
                 out.append(_Hit(p, i, i + n - 1, " ".join(s.written for s in span), p.weight))
