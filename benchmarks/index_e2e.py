@@ -1,6 +1,6 @@
 """`coi index` end to end on generated files (issue 16, item 3): passages/s, peak RSS of the process tree, the
-CPU seconds of the writing process and of its parse workers, the segments of the index built and the benchmark
-queries on it, and the re-index of one changed document.
+CPU seconds of the writing process and of its parse workers, the segments of the index built, the benchmark
+queries and a new `coi search` process on it, and the re-index of one changed document.
 
     python benchmarks/index_e2e.py 10000 [--code DIR]
 
@@ -113,8 +113,9 @@ def main() -> None:
 
 
 def _queries(code: Path, index_dir: Path) -> dict[str, float]:
-    """The segments of the index built, and the benchmark's plain and faceted queries on it (`run.query_coi`,
-    5 rounds), searched by this checkout's coi (the code compared built the index only)."""
+    """The segments of the index built, the benchmark's plain and faceted queries on it (`run.query_coi`, 5
+    rounds) and a new `coi search` process on it (`run.cold_search`: median of 5, peak RSS), searched by this
+    checkout's coi (the code compared built the index only)."""
     out = subprocess.run([sys.executable, "-c", f"""
 import json, sys
 sys.path[:0] = [{str(ROOT)!r}, {str(ROOT / "benchmarks")!r}]
@@ -125,7 +126,9 @@ from coi.search import Searcher
 with Searcher(Path({str(index_dir)!r})) as s:
     segments = len(segment_sizes(s.reader))
 q = run.query_coi(Path({str(index_dir)!r}), 5)
-print(json.dumps({{"segments": segments, **{{k: round(v, 1) for k, v in q.items() if not k.startswith("page")}}}}))
+cold = run.cold_search(Path({str(index_dir)!r}))
+print(json.dumps({{"segments": segments, **{{k: round(v, 1) for k, v in q.items() if not k.startswith("page")}},
+                  "cold_search_s": round(cold["cold_search_s"], 2), "search_rss_mb": round(cold["search_rss_mb"])}}))
 """], check=True, capture_output=True, text=True)
     result: dict[str, float] = json.loads(out.stdout)
     return result
