@@ -24,10 +24,11 @@
    in every segment, most of them missing from most segments) spent a third of a plain query at 10k passages
    there. The same probe is made on the table's bytes in place, returning the first match as whoosh does.
 7. Posting blocks and stored fields are deflated with `zlib.compress`, which sets up its whole window for each
-   call: ~95 us for a block of a few dozen bytes, a sixth of what the writing process of a build does. They are
-   deflated by ISA-L (`isal`, a well-kept binding of Intel's compression library) instead: ~9 us for such a block,
-   a third of zlib's time on a stored record, about the same size. Its output is a zlib stream like zlib's, so
-   whoosh (and any zlib) reads it unchanged; without `isal` installed whoosh's zlib is used.
+   call: a ninth of the writing process's time in a profile of a 10k-passage build. They are deflated by ISA-L
+   (`isal`, a well-kept binding of Intel's compression library) instead: 20,000 pickled blocks of 1-128
+   postings took zlib 1.93 s and ISA-L 0.17 s; coi's 10,731 stored records of 10k passages 0.47 and 0.15 s, the
+   same size within 3%. Its output is a zlib stream, so whoosh (and any zlib) reads it unchanged; without
+   `isal` installed whoosh's zlib is used.
 """
 
 from __future__ import annotations
