@@ -33,13 +33,17 @@ Tagger = Callable[[Document], Document]
 # Parsing is most of the work of indexing new documents; with this many to parse, worker processes parse them
 # while this process writes the index.
 PARALLEL_FROM = 16
-# A commit when the writer's postings take this share of its memory (store.WRITER_MB), before they would spill to
-# disk; or after BATCH documents (COI_BATCH_DOCUMENTS). Each commit writes a segment, and a query looks every term
-# up in every segment: commits of 200 documents left a 100k-passage index in 29 segments, and its queries took
-# three times as long as on one segment. So a build commits about every 12,000 passages (ten seconds or so of
-# work that a killed run loses at most).
+# A commit when the writer's postings take this share of its memory (store.WRITER_MB), before they spill to
+# disk; or after BATCH documents (COI_BATCH_DOCUMENTS). Each commit writes a segment; a query looks every term up
+# in every segment, and a new search process opens every one: commits of 200 documents left a 100k-passage index
+# in 29 segments, and its queries took three times as long as on one segment. So a build commits about every
+# 12,000 passages (ten seconds or so of work that a killed run loses at most). But not before a SEGMENTS-th of the
+# documents a run parses: committing every 12,000 passages made a million into 80 segments (plain queries p95
+# 262 ms, a new `coi search` 0.81 s). A larger run lets the postings spill to disk, where they are merged a term
+# at a time at the commit (coi.engine.pool), and commits after that SEGMENTS-th (or BATCH if it is more).
 POOL_FULL = 0.75
 BATCH = 2000
+SEGMENTS = 10
 # Documents parsed ahead per worker: bounded, so memory does not grow with the corpus; and enough that the
 # workers go on parsing while the writer commits a batch (a second or so): with 16 they still stood idle through
 # part of each commit (a CPU timeline of a 10k build showed it), with 64 they do not (10k: 747 -> 843 passages/s)
@@ -445,6 +449,7 @@ class _Apply:
         self.writer: Any = None
         self.pending = 0
         self.commits = 0
+        self.least = 0  # documents a commit holds at least (a large run's segments are a share of it)
 
     def _writer(self) -> Any:
         if self.writer is None:
@@ -453,9 +458,9 @@ class _Apply:
 
     def written(self) -> None:
         """One more document in the writer: a commit every `batch`, or when its postings fill POOL_FULL of its
-        memory, so a killed run keeps its work."""
+        memory and it holds `least` documents at least, so a killed run keeps its work."""
         self.pending += 1
-        if self.pending >= self.batch or store.pool_share(self.writer) >= POOL_FULL:
+        if self.pending >= self.batch or (self.pending >= self.least and store.pool_share(self.writer) >= POOL_FULL):
             store.commit(self.writer)
             self.writer, self.pending = None, 0
             self.commits += 1
@@ -552,6 +557,9 @@ def _apply(ix: Any, searcher: Any, plan: Plan, held: dict[str, Held], retag: boo
                     summary.retagged += 1
                     run.written()
         todo = plan.parses() + reparse
+        if not os.environ.get("COI_BATCH_DOCUMENTS", "").strip():  # about SEGMENTS segments at most
+            run.least = -(-len(todo) // SEGMENTS)
+            run.batch = max(run.batch, run.least)
         results = prepared([s.path for s, _ in todo], _workers(len(todo)), ocr_cache, tagger)
         for (source, previous), result in zip(todo, results, strict=True):
             done += 1

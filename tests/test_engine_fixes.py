@@ -106,19 +106,31 @@ def test_postings_are_written_a_block_at_a_time_byte_for_byte_as_whoosh_writes_t
 @pytest.mark.parametrize("limitmb", [1, 256])
 def test_coi_s_writer_and_pool_write_the_segment_stock_whoosh_writes(tmp_path, monkeypatch, stock, limitmb) -> None:
     """coi.engine.pool keeps postings by term; in memory (256 MB) the field writer takes them a term at a time,
-    spilled to disk (1 MB) they come back as whoosh's sorted runs: either way the same bytes."""
-    from coi.engine.pool import Grouped
+    and spilled to disk (1 MB) too: the runs are written and merged a term at a time. Either way the bytes stock
+    whoosh writes (it merges its runs a posting at a time)."""
+    from coi.engine.pool import Grouped, Merged, TermPool
 
-    given: list[bool] = []  # what the field writer was given: a term at a time, or sorted postings
+    given: list[type] = []  # what the field writer was given
     by_term = whoosh_fixes._by_term
 
     def watching(items):
-        given.append(isinstance(items, Grouped))
+        given.append(type(items))
         return by_term(items)
 
+    runs: list[int] = []
+    save = TermPool.save
+
+    def counting(self):
+        runs.append(bool(self._fields))
+        return save(self)
+
     monkeypatch.setattr(whoosh_fixes, "_by_term", watching)
+    monkeypatch.setattr(TermPool, "save", counting)
     build(tmp_path / "coi", limitmb=limitmb, coi_writer=True)
-    assert given == [limitmb == 256]  # a spilled pool goes through the runs
+    if limitmb == 256:
+        assert given == [Grouped] and not runs
+    else:  # spilled many times, merged by term
+        assert given == [Merged] and sum(runs) >= 2
     stock()
     build(tmp_path / "stock", limitmb=limitmb)
     assert segment_files(tmp_path / "coi") == segment_files(tmp_path / "stock")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from coi import store
+from coi import store, update
 from coi.cli import cli
 from coi.engine import EngineVersionError, check_version
 from coi.engine.readers import column_values, segment_sizes
@@ -133,6 +133,32 @@ def test_a_build_commits_when_the_writer_s_memory_is_three_quarters_full(tmp_pat
         sizes = segment_sizes(s.reader)
     assert len(sizes) >= 3 and not spilled
     assert stats(tmp_path / "small") == stats(tmp_path / "large")
+
+
+def test_a_large_run_makes_few_segments_its_postings_spilled_to_disk(tmp_path, monkeypatch) -> None:
+    """A run larger than SEGMENTS times what the writer's memory holds commits only after a SEGMENTS-th of its
+    documents, its postings spilled to disk and merged a term at a time: committing whenever the memory was
+    three quarters full made a million passages into 80 segments. The index is the same."""
+    from coi.engine.pool import TermPool
+    from coi.testing import generate_corpus
+
+    corpus = tmp_path / "corpus"
+    generate_corpus(CORPUS, corpus, 30)
+    monkeypatch.delenv("COI_BATCH_DOCUMENTS", raising=False)
+    index_corpus(tmp_path / "one", [corpus])  # 256 MB: one segment
+    spilled: list[bool] = []
+    save = TermPool.save
+    monkeypatch.setattr(TermPool, "save", lambda self: spilled.append(bool(self._fields)) or save(self))
+    monkeypatch.setattr(store, "WRITER_MB", 1)  # a few documents' postings fill it
+    monkeypatch.setattr(store, "SMALL_SEGMENT", 1)  # and no segment is small: nothing merged
+    monkeypatch.setattr(update, "SEGMENTS", 2)
+    index_corpus(tmp_path / "two", [corpus])
+    with Searcher(tmp_path / "two") as s:
+        sizes = segment_sizes(s.reader)
+    files = len(list(corpus.iterdir()))
+    assert len(sizes) == 2 and sum(spilled) >= 4  # the writer's memory filled many times per segment
+    assert sizes[0][0] >= files // 2  # records: a document's passages and its own
+    assert stats(tmp_path / "two") == stats(tmp_path / "one")
 
 
 def test_a_one_document_re_index_does_not_write_the_small_segments_again(tmp_path, monkeypatch) -> None:
