@@ -133,21 +133,6 @@ class TermPool(PostingPool):
         runs, self.runs = self.runs, []
         return Merged(self, runs)
 
-    def _read_terms(self, path: str) -> Iterator[tuple[str, bytes, tuple[Any, ...], tuple[Any, ...], tuple[Any, ...]]]:
-        """A run's terms in order, a chunk in memory at a time; the run is removed once read."""
-        f = self._open_run(path)
-        try:
-            while True:
-                try:
-                    chunk = pickle.load(f)
-                except EOFError:
-                    break
-                yield from chunk
-        finally:
-            f.close()
-            self._remove_run(path)
-
-
 RUN_CHUNK = 20_000  # postings per pickle in a run: a merge holds one chunk of each run in memory
 
 
@@ -166,7 +151,8 @@ class Merged(Grouped):
         self._pool, self._runs = pool, runs
 
     def terms(self) -> Iterator[tuple[str, bytes, tuple[int, ...], tuple[float, ...], tuple[bytes | None, ...]]]:
-        streams = [self._pool._read_terms(path) for path in self._runs]
+        # a run read a chunk at a time, and removed once read (coi.engine.fixes, fix 3)
+        streams = [self._pool._read_run(path) for path in self._runs]
         # heapq.merge keeps the order of the runs among equal keys
         for (name, term), group in groupby(heapq.merge(*streams, key=_key), _key):
             parts = list(group)
