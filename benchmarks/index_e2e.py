@@ -116,6 +116,8 @@ def _queries(code: Path, index_dir: Path) -> dict[str, float]:
     """The segments of the index built, the benchmark's plain and faceted queries on it (`run.query_coi`, 5
     rounds) and a new `coi search` process on it (`run.cold_search`: median of 5, peak RSS), searched by this
     checkout's coi (the code compared built the index only)."""
+    # its modules from bytecode, as run.py does (under PYTHONDONTWRITEBYTECODE each new process would compile them)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "coi")], check=True)
     out = subprocess.run([sys.executable, "-c", f"""
 import json, sys
 sys.path[:0] = [{str(ROOT)!r}, {str(ROOT / "benchmarks")!r}]
