@@ -133,6 +133,7 @@ class TermPool(PostingPool):
         runs, self.runs = self.runs, []
         return Merged(self, runs)
 
+
 RUN_CHUNK = 20_000  # postings per pickle in a run: a merge holds one chunk of each run in memory
 
 
