@@ -322,9 +322,27 @@ def pool_share(writer: Any) -> float:
     return float(pool.currentsize / pool.limit) if pool.limit else 0.0
 
 
-def commit(writer: Any) -> None:
-    """Commit with coi's merge policy."""
-    writer.commit(mergetype=merge_policy)
+def commit(writer: Any, adopted: tuple[Any, ...] = ()) -> None:
+    """Commit with coi's merge policy; `adopted`: segments worker processes wrote (`open_side_writer`), moved
+    into the index folder (coi.engine.segments.move_segment), added to the index by this commit."""
+    if not adopted:
+        writer.commit(mergetype=merge_policy)
+        return
+    from coi.engine.segments import commit_adopting
+
+    commit_adopting(writer, merge_policy, adopted)
+
+
+def open_side_writer(folder: Path, name: str) -> Any:
+    """A writer, in a worker process, of segments for the generation `name`, written in `folder`
+    (coi.engine.segments), with coi's memory for postings."""
+    from coi.engine.pool import TermPool
+    from coi.engine.segments import open_side_writer as open_writer_in
+    from coi.engine.segments import temp_storage
+
+    writer = open_writer_in(folder, name, schema(), WRITER_MB)
+    writer.pool = TermPool(temp_storage(writer), writer.newsegment, limitmb=WRITER_MB)
+    return writer
 
 
 # ------------------------------------------------------------------------------------------ index metadata

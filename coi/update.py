@@ -20,7 +20,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from coi import PARSER_VERSION, store
 from coi.errors import InputError, UsageError
@@ -440,6 +440,16 @@ def with_doc_id(doc: Document, doc_id: str) -> Document:
     return replace(doc, doc_id=doc_id, passages=tuple(replace(p, id=f"{doc_id}#{p.anchor}") for p in doc.passages))
 
 
+class _Taken(NamedTuple):
+    """A document in a worker's segment, decided (`_Apply.take`); or, without a source, records to delete."""
+
+    source: Source | None
+    previous: Held | None  # the document it replaces
+    renamed: str | None  # the id of its own it is indexed under (another file has its id)
+    start: int  # its records in the segment: start..end-1
+    end: int
+
+
 class _Apply:
     """Applies a plan to one generation with one writer, committing every `batch` documents."""
 
@@ -451,6 +461,7 @@ class _Apply:
         self.pending = 0
         self.commits = 0
         self.least = 0  # documents a commit holds at least (a large run's segments are a share of it)
+        self.side: dict[int, _Taken] = {}  # documents in workers' segments not yet committed, by position
 
     def _writer(self) -> Any:
         if self.writer is None:
@@ -474,24 +485,35 @@ class _Apply:
 
     def delete(self, held: Held) -> None:
         self._writer().delete_by_term("path", held.key, searcher=self._lookup())
+        self._forget(held)
+
+    def _forget(self, held: Held) -> None:
         self.now.pop(held.key, None)
         if self.owners.get(held.doc_id) == held.key:
             del self.owners[held.doc_id]
+
+    def _own_id(self, doc_id: str, source: Source) -> str:
+        """The id a document is indexed under: its own, or one of its own if another file already has it."""
+        owner = self.owners.get(doc_id)
+        if owner is None or owner == source.key:
+            return doc_id
+        from coi.parse import slug
+
+        distinct = f"{doc_id}-{slug(source.path.stem)}"
+        if distinct in self.owners:
+            distinct = f"{distinct}-{source.digest[:8]}"
+        self.summary.warnings.append(
+            f"{source.path}: document id {doc_id} is also claimed by {owner}; indexed as {distinct}")
+        return distinct
 
     def put(self, doc: Document, source: Source, postings: tuple[store.Postings, ...] | None = None) -> Document:
         """Write a document's records, under an id of its own if another file already has its id. `postings`:
         the records' full-text fields, analysed in a worker (another id changes none of them); analysed here
         when there are none."""
-        owner = self.owners.get(doc.doc_id)
-        if owner is not None and owner != source.key:
-            from coi.parse import slug
+        doc_id = self._own_id(doc.doc_id, source)
+        return self._write(doc if doc_id == doc.doc_id else with_doc_id(doc, doc_id), source, postings)
 
-            distinct = f"{doc.doc_id}-{slug(source.path.stem)}"
-            if distinct in self.owners:
-                distinct = f"{distinct}-{source.digest[:8]}"
-            self.summary.warnings.append(
-                f"{source.path}: document id {doc.doc_id} is also claimed by {owner}; indexed as {distinct}")
-            doc = with_doc_id(doc, distinct)
+    def _write(self, doc: Document, source: Source, postings: tuple[store.Postings, ...] | None) -> Document:
         writer = self._writer()
         records = store.index_records(doc, source.key, source.digest)
         if postings is None:  # parsed or moved here: analysed here, the same way
@@ -501,6 +523,45 @@ class _Apply:
         self.owners[doc.doc_id] = source.key
         self.now[source.key] = Held(source.key, doc.doc_id, source.digest, len(doc.passages))
         return doc
+
+    def take(self, seq: int, written: Any, source: Source, previous: Held | None) -> None:
+        """A document a worker wrote into its segment (coi.parallel.Written), decided in the order of the files:
+        the id it has in the index, what it replaces; its segment's commit (`adopt`) deletes what it replaces,
+        and gives it an id of its own there if another file has its id."""
+        if previous is not None:
+            self._forget(previous)
+        doc_id = self._own_id(written.doc_id, source)
+        self.side[seq] = _Taken(source, previous, doc_id if doc_id != written.doc_id else None,
+                                written.start, written.end)
+        self.owners[doc_id] = source.key
+        self.now[source.key] = Held(source.key, doc_id, source.digest, written.passages)
+
+    def drop_later(self, seq: int, start: int, end: int) -> None:
+        """Records a worker added to its segment for a document it could not write (written here instead): its
+        segment's commit deletes them."""
+        self.side[seq] = _Taken(None, None, None, start, end)
+
+    def adopt(self, ready: Any) -> None:
+        """Commit a worker's segment (coi.parallel.SegmentReady) with what its documents replace deleted."""
+        from coi.engine.segments import move_segment, stored_fields
+
+        segment = ready.segment
+        move_segment(segment, ready.folder, Path(self.ix.storage.folder))
+        writer = self._writer()
+        for seq in ready.seqs:
+            taken = self.side.pop(seq)
+            if taken.previous is not None:
+                writer.delete_by_term("path", taken.previous.key, searcher=self._lookup())
+            if taken.source is None or taken.renamed is not None:
+                for docnum in range(taken.start, taken.end):
+                    segment.delete_document(docnum)
+            if taken.source is not None and taken.renamed is not None:
+                # its document record is the last of its records
+                doc = store.document_from_record(stored_fields(self.ix, segment, taken.end - 1))
+                self._write(with_doc_id(doc, taken.renamed), taken.source, None)
+        store.commit(writer, (segment,))
+        self.writer, self.pending = None, 0
+        self.commits += 1
 
     def stored(self, held: Held) -> Document | None:
         fields = self.searcher.document(id=f"doc:{held.key}")
@@ -519,10 +580,42 @@ class _Apply:
             self.writer = None
 
 
+def _count(summary: IndexSummary, source: Source, previous: Held | None, warnings: tuple[str, ...],
+           ocr_pages: int, passages: int) -> None:
+    """A parsed document in the run's summary."""
+    summary.warnings.extend(warnings)
+    if warnings:
+        summary.warned.append(str(source.path))
+    summary.ocr_pages += ocr_pages
+    summary.passages += passages
+    if previous is not None:
+        summary.updated += 1
+    else:
+        summary.added += 1
+
+
+def _outcomes(todo: list[tuple[Source, Held | None]], run: _Apply, ocr_cache: Path | None,
+              tagger: Tagger | None) -> Iterator[Any]:
+    """What becomes of each document to parse, in order, as (its position, the outcome): parsed and written by
+    the workers (coi.parallel) in a large run, else parsed by them and written here; with coi.parallel's events
+    (Parsed, SegmentReady) in between."""
+    from coi import parallel
+
+    workers = _workers(len(todo))
+    if workers and len(todo) >= parallel.FROM and _portable(tagger):
+        items = [(s.path, s.key, s.digest) for s, _ in todo]
+        yield from parallel.written_by_workers(items, workers, Path(run.ix.storage.folder), run.ix.indexname,
+                                               ocr_cache, tagger, run.least, run.batch)
+        return
+    yield from enumerate(prepared([s.path for s, _ in todo], workers, ocr_cache, tagger))
+
+
 def _apply(ix: Any, searcher: Any, plan: Plan, held: dict[str, Held], retag: bool, tagger: Tagger | None,
            tagging: str, progress: Progress | None, total: int, summary: IndexSummary,
            ocr_cache: Path | None = None) -> dict[str, Held]:
     """Apply the plan with a searcher of the index as it is (before the run writes); what it holds after it."""
+    from coi import parallel
+
     batch = env_int("COI_BATCH_DOCUMENTS", BATCH, 1)
     run = _Apply(ix, searcher, held, batch, summary)
     done = len(plan.failed) + len(plan.duplicates)  # the progress bar counts every file
@@ -561,27 +654,36 @@ def _apply(ix: Any, searcher: Any, plan: Plan, held: dict[str, Held], retag: boo
         if not os.environ.get("COI_BATCH_DOCUMENTS", "").strip():  # about SEGMENTS segments at most
             run.least = -(-len(todo) // SEGMENTS)
             run.batch = max(run.batch, run.least)
-        results = prepared([s.path for s, _ in todo], _workers(len(todo)), ocr_cache, tagger)
-        for (source, previous), result in zip(todo, results, strict=True):
-            done += 1
-            if progress:
-                progress(done, total, source.path)
+        counted: set[int] = set()  # documents the progress has counted
+        for item in _outcomes(todo, run, ocr_cache, tagger):
+            if isinstance(item, parallel.SegmentReady):
+                run.adopt(item)
+                continue
+            seq = item.seq if isinstance(item, parallel.Parsed) else item[0]
+            if seq not in counted:
+                counted.add(seq)
+                done += 1
+                if progress:
+                    progress(done, total, todo[seq][0].path)
+            if isinstance(item, parallel.Parsed):
+                continue
+            seq, result = item
+            source, previous = todo[seq]
             if isinstance(result, str):
                 summary.failed.append(Failure(str(source.path), result))
                 continue
-            doc, postings = (result.doc, result.postings) if isinstance(result, Prepared) else (result, None)
-            summary.warnings.extend(doc.warnings)
-            if doc.warnings:
-                summary.warned.append(str(source.path))
-            summary.ocr_pages += len({pg for p in doc.passages if p.ocr for pg in p.pages})
+            if isinstance(result, parallel.Written):
+                _count(summary, source, previous, result.warnings, result.ocr_pages, result.passages)
+                run.take(seq, result, source, previous)
+                continue
+            if isinstance(result, parallel.Unwritten):
+                run.drop_later(seq, result.start, result.end)
+            parsed = result.doc if isinstance(result, (Prepared, parallel.Unwritten)) else result
+            _count(summary, source, previous, tuple(parsed.warnings),
+                   len({pg for p in parsed.passages if p.ocr for pg in p.pages}), len(parsed.passages))
             if previous is not None:
                 run.delete(previous)
-            doc = run.put(doc, source, postings)
-            summary.passages += len(doc.passages)
-            if previous is not None:
-                summary.updated += 1
-            else:
-                summary.added += 1
+            run.put(parsed, source, result.postings if isinstance(result, Prepared) else None)
             run.written()
         changed = plan.changes or summary.retagged or run.writer is not None
         run.finish(IndexMeta(tagging=tagging) if (retag or changed) and tagger is not None else None)
