@@ -30,10 +30,15 @@ def snapshot(index: Path) -> set[tuple[str, str]]:
         return {(f["id"], f["data"]) for f in s.searcher.documents() if f["kind"] == "passage"}
 
 
-def coi(index: Path, *args: str) -> subprocess.Popen:
+# `coi` with every run's documents written by its workers (coi.parallel), however few
+SIDE = "import coi.parallel, coi.cli; coi.parallel.FROM = 1; coi.cli.cli(prog_name='coi')"
+
+
+def coi(index: Path, *args: str, side: bool = False) -> subprocess.Popen:
     env = dict(os.environ, COI_BATCH_DOCUMENTS="10")  # many commits: kills land in parse, write and commit
     # a session of its own: every process the run starts (its parse workers) can be found after a kill
-    return subprocess.Popen([sys.executable, "-m", "coi", "--index", str(index), *args], env=env,
+    command = ["-c", SIDE] if side else ["-m", "coi"]
+    return subprocess.Popen([sys.executable, *command, "--index", str(index), *args], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
@@ -92,13 +97,15 @@ def crash_setup(tmp_path_factory):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("point", range(KILL_POINTS))
-def test_sigkill_during_index_leaves_a_readable_index_that_converges(tmp_path, crash_setup, point) -> None:
+@pytest.mark.parametrize(("point", "side"), [*((p, False) for p in range(KILL_POINTS)),
+                                             *((p, True) for p in range(1, KILL_POINTS, 2))])
+def test_sigkill_during_index_leaves_a_readable_index_that_converges(tmp_path, crash_setup, point, side) -> None:
+    """`side`: the run's documents written by its workers (coi.parallel), at half the points."""
     corpus, before, expected, _, duration = crash_setup
     index = tmp_path / "index"
     shutil.copytree(before, index)
     answered_before = search(index, "Azerbeidzjan").total
-    proc = coi(index, "index", str(corpus))
+    proc = coi(index, "index", str(corpus), side=side)
     time.sleep(duration * (0.05 + 0.9 * point / (KILL_POINTS - 1)))  # from startup to the last commit
     kill_and_check_no_orphans(proc)
     # the last committed index answers (its totals move only when a commit landed)
@@ -111,11 +118,12 @@ def test_sigkill_during_index_leaves_a_readable_index_that_converges(tmp_path, c
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("point", range(FIRST_BUILD_KILL_POINTS))
-def test_sigkill_during_a_first_build_is_reported_and_resumed(tmp_path, crash_setup, point) -> None:
+@pytest.mark.parametrize(("point", "side"), [*((p, False) for p in range(FIRST_BUILD_KILL_POINTS)),
+                                             *((p, True) for p in range(0, FIRST_BUILD_KILL_POINTS, 2))])
+def test_sigkill_during_a_first_build_is_reported_and_resumed(tmp_path, crash_setup, point, side) -> None:
     corpus, _, _, expected, duration = crash_setup
     index = tmp_path / "index"
-    proc = coi(index, "index", str(corpus))
+    proc = coi(index, "index", str(corpus), side=side)
     time.sleep(duration * (0.1 + 1.2 * point / (FIRST_BUILD_KILL_POINTS - 1)))  # a first build takes longer
     kill_and_check_no_orphans(proc)
     searched = subprocess.run([sys.executable, "-m", "coi", "--index", str(index), "search", "Azerbeidzjan"],
@@ -131,7 +139,8 @@ def test_sigkill_during_a_first_build_is_reported_and_resumed(tmp_path, crash_se
 
 
 @pytest.mark.slow
-def test_four_searching_processes_during_a_reindex(tmp_path, crash_setup) -> None:
+@pytest.mark.parametrize("side", [False, True])
+def test_four_searching_processes_during_a_reindex(tmp_path, crash_setup, side) -> None:
     corpus, before, _, _, _ = crash_setup
     index = tmp_path / "index"
     shutil.copytree(before, index)
@@ -153,7 +162,7 @@ def test_four_searching_processes_during_a_reindex(tmp_path, crash_setup) -> Non
     searchers = [subprocess.Popen([sys.executable, "-c", loop, str(index), str(stop)], stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True) for _ in range(4)]
     time.sleep(1.0)
-    writer = coi(index, "index", str(corpus), "--full")
+    writer = coi(index, "index", str(corpus), "--full", side=side)
     assert writer.wait() == 0, writer.stderr.read() if writer.stderr else ""
     stop.touch()
     for proc in searchers:
