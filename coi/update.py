@@ -2,7 +2,8 @@
 
 Scan the corpus and hash every file, make a plan (a plain list of adds, updates, moves, removals, duplicates and
 unchanged documents, computed without touching the index), then apply it: parse what must be parsed (in worker
-processes when there is much to parse), tag, and write, committing as soon as the writer's memory for postings is
+processes when there is much to parse; in a large run they write the segments too, coi.parallel), tag, and
+write, committing as soon as the writer's memory for postings is
 three quarters full (or after COI_BATCH_DOCUMENTS documents, 2,000 unless set), but not before a tenth of the
 documents the run parses (unless COI_BATCH_DOCUMENTS is set). A run with nothing to do opens no writer and leaves
 every file of the index as it was.
