@@ -50,12 +50,10 @@ class Written:
 
 @dataclass(frozen=True)
 class Unwritten:
-    """A document a worker parsed and tagged but could not write: the records it added (start..end-1) are
-    deleted from its segment, and the run's process writes the document (and says what fails)."""
+    """A document a worker parsed and tagged but could not analyse: the run's process writes it (and says what
+    fails)."""
 
     doc: Document
-    start: int
-    end: int
 
 
 @dataclass(frozen=True)
@@ -81,16 +79,19 @@ class _Side:
         self.seqs: list[int] = []
 
     def add(self, seq: int, doc: Document, key: str, digest: str) -> Written | Unwritten:
+        try:
+            records = store.index_records(doc, key, digest)
+            analysed = store.analyse_texts(store.record_texts(doc))
+        except Exception:  # the run's process writes it, and reports what fails there
+            return Unwritten(doc)
         if self.writer is None:
             self.writer = store.open_side_writer(self.folder, self.name)
         start = self.writer.docnum
         self.seqs.append(seq)
-        try:
-            records = store.index_records(doc, key, digest)
-            for record, postings in zip(records, store.analyse_texts(store.record_texts(doc)), strict=True):
-                store.add_record(self.writer, record, postings)
-        except Exception:  # the run's process writes it, and reports what fails there
-            return Unwritten(doc, start, self.writer.docnum)
+        # a failure here leaves the segment half written: it ends the worker, and its documents are written by
+        # the run's process
+        for record, postings in zip(records, analysed, strict=True):
+            store.add_record(self.writer, record, postings)
         return Written(doc.doc_id, len(doc.passages), tuple(doc.warnings),
                        len({pg for p in doc.passages if p.ocr for pg in p.pages}), start, self.writer.docnum)
 
@@ -235,7 +236,7 @@ class _Received:
                     self.results[seq] = result
                     self.parsed.append(seq)
                     w.waiting -= 1
-                    if isinstance(result, str):  # failed: in no segment
+                    if not isinstance(result, Written):  # failed, or left to the run: in no segment
                         w.sent.discard(seq)
                 elif message[0] == "segment":
                     self.segments.append(SegmentReady(message[1], w.folder, message[2]))

@@ -442,9 +442,9 @@ def with_doc_id(doc: Document, doc_id: str) -> Document:
 
 
 class _Taken(NamedTuple):
-    """A document in a worker's segment, decided (`_Apply.take`); or, without a source, records to delete."""
+    """A document in a worker's segment, decided (`_Apply.take`)."""
 
-    source: Source | None
+    source: Source
     previous: Held | None  # the document it replaces
     renamed: str | None  # the id of its own it is indexed under (another file has its id)
     start: int  # its records in the segment: start..end-1
@@ -537,11 +537,6 @@ class _Apply:
         self.owners[doc_id] = source.key
         self.now[source.key] = Held(source.key, doc_id, source.digest, written.passages)
 
-    def drop_later(self, seq: int, start: int, end: int) -> None:
-        """Records a worker added to its segment for a document it could not write (written here instead): its
-        segment's commit deletes them."""
-        self.side[seq] = _Taken(None, None, None, start, end)
-
     def adopt(self, ready: Any) -> None:
         """Commit a worker's segment (coi.parallel.SegmentReady) with what its documents replace deleted."""
         from coi.engine.segments import move_segment, stored_fields
@@ -553,10 +548,9 @@ class _Apply:
             taken = self.side.pop(seq)
             if taken.previous is not None:
                 writer.delete_by_term("path", taken.previous.key, searcher=self._lookup())
-            if taken.source is None or taken.renamed is not None:
+            if taken.renamed is not None:
                 for docnum in range(taken.start, taken.end):
                     segment.delete_document(docnum)
-            if taken.source is not None and taken.renamed is not None:
                 # its document record is the last of its records
                 doc = store.document_from_record(stored_fields(self.ix, segment, taken.end - 1))
                 self._write(with_doc_id(doc, taken.renamed), taken.source, None)
@@ -677,8 +671,6 @@ def _apply(ix: Any, searcher: Any, plan: Plan, held: dict[str, Held], retag: boo
                 _count(summary, source, previous, result.warnings, result.ocr_pages, result.passages)
                 run.take(seq, result, source, previous)
                 continue
-            if isinstance(result, parallel.Unwritten):
-                run.drop_later(seq, result.start, result.end)
             parsed = result.doc if isinstance(result, (Prepared, parallel.Unwritten)) else result
             _count(summary, source, previous, tuple(parsed.warnings),
                    len({pg for p in parsed.passages if p.ocr for pg in p.pages}), len(parsed.passages))

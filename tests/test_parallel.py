@@ -133,3 +133,21 @@ def test_small_runs_are_written_by_the_run_s_process(tmp_path, mixed, monkeypatc
     adopted = side_written(monkeypatch)
     build(tmp_path / "index", mixed, monkeypatch, "2", side_from=10**6)
     assert adopted == []
+
+
+def test_a_document_a_worker_cannot_analyse_is_left_to_the_run_s_process(tmp_path, monkeypatch) -> None:
+    from coi import store
+    from coi.parse import parse_file
+
+    doc = parse_file(REAL[0])
+    side = parallel._Side(tmp_path / "w0", "gtest", least=0, batch=10)
+    written = side.add(0, doc, "a", "0" * 64)
+    assert isinstance(written, parallel.Written) and written.start == 0 and written.end == len(doc.passages) + 1
+
+    def broken(texts):
+        raise ValueError("analysis failed")
+
+    monkeypatch.setattr(store, "analyse_texts", broken)
+    assert side.add(1, doc, "b", "1" * 64) == parallel.Unwritten(doc)
+    kind, segment, seqs = side.finish()
+    assert (kind, seqs) == ("segment", (0,)) and segment.doc_count_all() == written.end
