@@ -76,3 +76,14 @@ def test_lookups_from_the_cached_file_and_from_memory_agree(tmp_path: pytest.Tem
     assert in_memory._dict is not None
     assert [in_memory.get(w) for w in words] == found
     assert found[0] == "situatie" and found[3] is None
+
+
+def test_the_lexicon_s_version_is_simplemma_s_without_importlib_metadata() -> None:
+    import importlib.metadata
+    import subprocess
+    import sys
+
+    assert lexicon.data_version() == importlib.metadata.version("simplemma")
+    code = "import sys, coi.lexicon; coi.lexicon.data_version(); print('importlib.metadata' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip() == "False"
