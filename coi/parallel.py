@@ -32,7 +32,7 @@ from coi.update import POOL_FULL, Prepared, Tagger, _parse_one, _watch_parent, p
 # segment; worker segments are one per worker at least)
 FROM = 400
 AHEAD = 16  # documents sent to a worker before it reports one done: it is never without work
-FOLDER = ".coi-side"  # under the index folder: the workers' folders, while a run writes
+FOLDER = store.SIDE  # under the index folder: the workers' folders, while a run writes
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,6 @@ def written_by_workers(items: list[tuple[Path, str, str]], workers: int, index_d
     from multiprocessing.connection import wait
 
     folder = index_dir / FOLDER
-    shutil.rmtree(folder, ignore_errors=True)  # a killed run's leftovers: the run holds the index's lock
     ctx = multiprocessing.get_context("spawn")
     os.environ["COI_MAIN_PID"] = str(os.getpid())  # see update.CRASH_HOOK
     pool = [_Worker(ctx, i, folder, name, tagger, ocr_cache, least, batch) for i in range(workers)]

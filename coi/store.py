@@ -40,6 +40,7 @@ ANALYZER = ANALYZER_NAME  # the analysis the text fields were indexed with: name
 CURRENT, NEXT = "CURRENT", "NEXT"
 LOCK_NAME = ".coi-index.lock"
 OCR_CACHE = "ocr-cache"
+SIDE = ".coi-side"  # while a large run writes: its workers' folders (coi.parallel); a killed run's are removed
 META_ID = "meta:index"
 WRITER_MB = 256  # memory for postings before a writer spills them to disk
 SMALL_SEGMENT = 2000  # documents: a segment of fewer is small

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
@@ -705,6 +706,7 @@ def update_index(index_dir: Path, roots: list[Path], full: bool = False, wait: f
     store.check_index_dir(index_dir)
     summary = IndexSummary()
     with store.writer_lock(index_dir, wait):
+        shutil.rmtree(index_dir / store.SIDE, ignore_errors=True)  # a killed run's workers' folders
         target, building = _target(index_dir, full)
         summary.rebuilt = building
         ix = store.open_generation(index_dir, target)

@@ -127,6 +127,12 @@ def test_a_killed_run_s_worker_folders_are_removed_by_the_next_run(tmp_path, mix
     generate_corpus(CORPUS, corpus / "more", 4, first=30000)
     assert build(index, corpus, monkeypatch, "2").added == 4
     assert not (index / parallel.FOLDER).exists()
+    leftover.mkdir(parents=True)  # and by a run with nothing to do, which changes no file of the index
+    files = {p.name: p.read_bytes() for p in index.iterdir() if p.is_file() and p.name != "hashes.json"}
+    again = build(index, corpus, monkeypatch, "2")
+    assert (again.added, again.updated, again.removed) == (0, 0, 0) and again.unchanged > 0
+    assert not (index / parallel.FOLDER).exists()
+    assert {p.name: p.read_bytes() for p in index.iterdir() if p.is_file() and p.name != "hashes.json"} == files
 
 
 def test_small_runs_are_written_by_the_run_s_process(tmp_path, mixed, monkeypatch) -> None:
