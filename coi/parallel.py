@@ -7,7 +7,7 @@ in a folder of its own under the index folder) and writes a segment when its mem
 run's commit rule (`update._Apply.written`) counted per worker. The run's process still decides, in the order
 of the files, what each document is (its id, the document it replaces, the warnings it reports), and commits a
 worker's segment, with the deletions of what its documents replace, once it has decided every document in it:
-a killed run keeps what it committed, and loses no document it did not.
+a killed run keeps what it committed, and the next run parses the rest.
 
 A worker that dies (a crash in a PDF library) takes its open segment with it: the others finish theirs, and the
 documents that were in it or not yet written are parsed as a smaller run is (`update.prepared`: the document
