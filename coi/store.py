@@ -310,10 +310,11 @@ def open_writer(ix: Any, **kwargs: Any) -> Any:
     segment's parts at once, so a re-index that deletes the segment later cannot pull a part from under it (with
     separate files, whoosh opens columns lazily and a search during a re-index failed)."""
     from coi.engine.pool import TermPool
+    from coi.engine.segments import temp_storage
 
     limitmb = kwargs.pop("limitmb", WRITER_MB)
     writer = ix.writer(limitmb=limitmb, **kwargs)
-    writer.pool = TermPool(writer._tempstorage, writer.newsegment, limitmb=limitmb)  # see coi.engine.pool
+    writer.pool = TermPool(temp_storage(writer), writer.newsegment, limitmb=limitmb)  # see coi.engine.pool
     return writer
 
 
