@@ -33,6 +33,9 @@ from coi.update import POOL_FULL, Prepared, Tagger, _parse_one, _watch_parent, p
 FROM = 400
 AHEAD = 16  # documents sent to a worker before it reports one done: it is never without work
 FOLDER = store.SIDE  # under the index folder: the workers' folders, while a run writes
+# The memory for postings the workers' writers share (each its part): two workers keep a writer's whole
+# store.WRITER_MB; four on a larger machine do not double the run's memory
+SHARED_MB = 2 * store.WRITER_MB
 
 
 @dataclass(frozen=True)
@@ -73,8 +76,8 @@ Outcome = Written | Unwritten | Prepared | Document | str
 class _Side:
     """A worker's writer: documents added to the open segment; a segment written when it is full."""
 
-    def __init__(self, folder: Path, name: str, least: int, batch: int) -> None:
-        self.folder, self.name, self.least, self.batch = folder, name, least, batch
+    def __init__(self, folder: Path, name: str, least: int, batch: int, limitmb: int = store.WRITER_MB) -> None:
+        self.folder, self.name, self.least, self.batch, self.limitmb = folder, name, least, batch, limitmb
         self.writer: Any = None
         self.seqs: list[int] = []
 
@@ -85,7 +88,7 @@ class _Side:
         except Exception:  # the run's process writes it, and reports what fails there
             return Unwritten(doc)
         if self.writer is None:
-            self.writer = store.open_side_writer(self.folder, self.name)
+            self.writer = store.open_side_writer(self.folder, self.name, self.limitmb)
         start = self.writer.docnum
         self.seqs.append(seq)
         # a failure here leaves the segment half written: it ends the worker, and its documents are written by
@@ -110,11 +113,11 @@ class _Side:
 
 
 def _work(conn: Any, folder: Path, name: str, tagger: Tagger | None, ocr_cache: Path | None, parent: int,
-          least: int, batch: int) -> None:
+          least: int, batch: int, limitmb: int) -> None:
     """A worker: (seq, path, key, digest) in, ("done", seq, Outcome) and ("segment", segment, seqs) out; None in
     ends it, after its last segment, with ("end",)."""
     _watch_parent(parent)
-    side = _Side(folder, name, least, batch)
+    side = _Side(folder, name, least, batch, limitmb)
     while (task := conn.recv()) is not None:
         seq, path, key, digest = task
         result = _parse_one(path, ocr_cache, tagger)
@@ -130,11 +133,12 @@ def _work(conn: Any, folder: Path, name: str, tagger: Tagger | None, ocr_cache: 
 
 class _Worker:
     def __init__(self, ctx: Any, number: int, folder: Path, name: str, tagger: Tagger | None,
-                 ocr_cache: Path | None, least: int, batch: int) -> None:
+                 ocr_cache: Path | None, least: int, batch: int, limitmb: int) -> None:
         self.folder = folder / f"w{number}"
         self.conn, theirs = ctx.Pipe()
         self.process = ctx.Process(target=_work, name=f"coi-writer-{number}", daemon=True,
-                                   args=(theirs, self.folder, name, tagger, ocr_cache, os.getpid(), least, batch))
+                                   args=(theirs, self.folder, name, tagger, ocr_cache, os.getpid(), least, batch,
+                                         limitmb))
         self.process.start()
         theirs.close()
         self.sent: set[int] = set()  # seqs sent, not yet settled (in a segment it reported, or failed)
@@ -159,7 +163,8 @@ def written_by_workers(items: list[tuple[Path, str, str]], workers: int, index_d
     folder = index_dir / FOLDER
     ctx = multiprocessing.get_context("spawn")
     os.environ["COI_MAIN_PID"] = str(os.getpid())  # see update.CRASH_HOOK
-    pool = [_Worker(ctx, i, folder, name, tagger, ocr_cache, least, batch) for i in range(workers)]
+    limitmb = max(16, SHARED_MB // workers)
+    pool = [_Worker(ctx, i, folder, name, tagger, ocr_cache, least, batch, limitmb) for i in range(workers)]
     got = _Received()
     n, sent, out = len(items), 0, 0
     died = False

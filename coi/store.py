@@ -335,15 +335,15 @@ def commit(writer: Any, adopted: tuple[Any, ...] = ()) -> None:
     commit_adopting(writer, merge_policy, adopted)
 
 
-def open_side_writer(folder: Path, name: str) -> Any:
+def open_side_writer(folder: Path, name: str, limitmb: int = WRITER_MB) -> Any:
     """A writer, in a worker process, of segments for the generation `name`, written in `folder`
-    (coi.engine.segments), with coi's memory for postings."""
+    (coi.engine.segments), with `limitmb` of memory for postings."""
     from coi.engine.pool import TermPool
     from coi.engine.segments import open_side_writer as open_writer_in
     from coi.engine.segments import temp_storage
 
-    writer = open_writer_in(folder, name, schema(), WRITER_MB)
-    writer.pool = TermPool(temp_storage(writer), writer.newsegment, limitmb=WRITER_MB)
+    writer = open_writer_in(folder, name, schema(), limitmb)
+    writer.pool = TermPool(temp_storage(writer), writer.newsegment, limitmb=limitmb)
     return writer
 
 

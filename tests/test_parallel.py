@@ -157,3 +157,23 @@ def test_a_document_a_worker_cannot_analyse_is_left_to_the_run_s_process(tmp_pat
     assert side.add(1, doc, "b", "1" * 64) == parallel.Unwritten(doc)
     kind, segment, seqs = side.finish()
     assert (kind, seqs) == ("segment", (0,)) and segment.doc_count_all() == written.end
+
+
+def test_four_workers_share_the_memory_two_would_have_and_write_the_same_index(tmp_path, mixed,
+                                                                               monkeypatch) -> None:
+    from coi import store
+
+    limits: list[int] = []
+    start = parallel._Worker.__init__
+
+    def recording(self, *args):
+        limits.append(args[-1])
+        start(self, *args)
+
+    monkeypatch.setattr(parallel._Worker, "__init__", recording)
+    build(tmp_path / "two", mixed, monkeypatch, "2")
+    assert limits == [store.WRITER_MB] * 2
+    limits.clear()
+    build(tmp_path / "four", mixed, monkeypatch, "4")
+    assert limits == [store.WRITER_MB // 2] * 4
+    assert held(tmp_path / "four") == held(tmp_path / "two")
