@@ -26,7 +26,7 @@ from typing import Any
 
 from coi import store
 from coi.model import Document
-from coi.update import POOL_FULL, Prepared, Tagger, _parse_one, _watch_parent, prepared
+from coi.update import POOL_FULL, Prepared, Tagger, _parse_one, _watch_parent, ocr_pages, prepared
 
 # Runs of this many documents to parse or more are written by the workers (fewer: by the run's process, in one
 # segment; worker segments are one per worker at least)
@@ -52,14 +52,6 @@ class Written:
 
 
 @dataclass(frozen=True)
-class Unwritten:
-    """A document a worker parsed and tagged but could not analyse: the run's process writes it (and says what
-    fails)."""
-
-    doc: Document
-
-
-@dataclass(frozen=True)
 class SegmentReady:
     """A worker's segment, in its folder, every document in it decided by the run: to commit."""
 
@@ -68,7 +60,7 @@ class SegmentReady:
     seqs: tuple[int, ...]
 
 
-Outcome = Written | Unwritten | Prepared | Document | str
+Outcome = Written | Prepared | Document | str  # a Document: for the run's process to write
 
 
 # ------------------------------------------------------------------------------------------ in the worker
@@ -81,12 +73,12 @@ class _Side:
         self.writer: Any = None
         self.seqs: list[int] = []
 
-    def add(self, seq: int, doc: Document, key: str, digest: str) -> Written | Unwritten:
+    def add(self, seq: int, doc: Document, key: str, digest: str) -> Written | Document:
         try:
             records = store.index_records(doc, key, digest)
             analysed = store.analyse_texts(store.record_texts(doc))
-        except Exception:  # the run's process writes it, and reports what fails there
-            return Unwritten(doc)
+        except Exception:  # not analysed: the run's process writes it, and reports what fails there
+            return doc
         if self.writer is None:
             self.writer = store.open_side_writer(self.folder, self.name, self.limitmb)
         start = self.writer.docnum
@@ -96,7 +88,7 @@ class _Side:
         for record, postings in zip(records, analysed, strict=True):
             store.add_record(self.writer, record, postings)
         return Written(doc.doc_id, len(doc.passages), tuple(doc.warnings),
-                       len({pg for p in doc.passages if p.ocr for pg in p.pages}), start, self.writer.docnum)
+                       ocr_pages(doc), start, self.writer.docnum)
 
     def full(self) -> bool:
         n = len(self.seqs)

@@ -576,6 +576,11 @@ class _Apply:
             self.writer = None
 
 
+def ocr_pages(doc: Document) -> int:
+    """The pages of a document that were read by OCR."""
+    return len({pg for p in doc.passages if p.ocr for pg in p.pages})
+
+
 def _count(summary: IndexSummary, source: Source, previous: Held | None, warnings: tuple[str, ...],
            ocr_pages: int, passages: int) -> None:
     """A parsed document in the run's summary."""
@@ -672,9 +677,9 @@ def _apply(ix: Any, searcher: Any, plan: Plan, held: dict[str, Held], retag: boo
                 _count(summary, source, previous, result.warnings, result.ocr_pages, result.passages)
                 run.take(seq, result, source, previous)
                 continue
-            parsed = result.doc if isinstance(result, (Prepared, parallel.Unwritten)) else result
+            parsed = result.doc if isinstance(result, Prepared) else result
             _count(summary, source, previous, tuple(parsed.warnings),
-                   len({pg for p in parsed.passages if p.ocr for pg in p.pages}), len(parsed.passages))
+                   ocr_pages(parsed), len(parsed.passages))
             if previous is not None:
                 run.delete(previous)
             run.put(parsed, source, result.postings if isinstance(result, Prepared) else None)
