@@ -155,13 +155,16 @@ def _walk(doc: Document, acc: Accounting) -> tuple[list[str], dict[str, int], li
 
 
 def _passage_texts(passages: Iterable[Passage]) -> list[str]:
-    # a heading repeated over the passages of one section (or an answer's question) is in the text once
+    # a heading repeated over the passages of one section is in the text once, and so is an answer's question,
+    # which is a passage of its own (its words are looked up by the runs of three of each text: a text twice
+    # adds nothing)
+    passages = list(passages)
     texts: list[str] = []
-    headings: set[str] = set()
+    headings: set[str] = {p.text for p in passages}
     for p in passages:
         texts.append(p.text)
         # a heading made of several ("Onderwerp — Advies …", an e-mail's "Van: …; Aan: …") counts by its parts
-        for part in re.split(r" — |; ", p.heading or ""):
+        for part in re.split(r" — |; ", p.heading or "") if p.heading else ():
             if part and part not in headings:
                 headings.add(part)
                 texts.append(part)

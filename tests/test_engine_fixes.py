@@ -137,6 +137,30 @@ def test_coi_s_writer_and_pool_write_the_segment_stock_whoosh_writes(tmp_path, m
     assert contents(tmp_path / "coi") == contents(tmp_path / "stock")
 
 
+def test_long_posting_lists_are_written_byte_for_byte_as_whoosh_writes_them(tmp_path, stock) -> None:
+    """A term's posting list in one write (`_write_term`): lists of many blocks, in every kind of field (positions,
+    frequencies, identifiers), with their statistics, as whoosh writes them a posting at a time."""
+    from coi.testing import generate_corpus
+
+    corpus = generate_corpus(CORPUS, tmp_path / "corpus", 40)
+    docs = [parse_file(f) for f in corpus]
+    for name in ("fixed", "stock"):
+        if name == "stock":
+            stock()
+        (tmp_path / name).mkdir()
+        ix = store.create_index(tmp_path / name)
+        with ix.writer(limitmb=256) as w:
+            for f, doc in zip(corpus, docs, strict=True):
+                for record in index_records(doc, str(f), "x"):
+                    w.add_document(**record)
+    ix = store.open_index(tmp_path / "fixed")
+    with ix.reader() as r:
+        longest = {f: max(r.doc_frequency(f, t) for t in r.lexicon(f)) for f in ("text", "rev", "kind")}
+    assert min(longest.values()) > 128  # more than a block
+    assert segment_files(tmp_path / "fixed") == segment_files(tmp_path / "stock")
+    assert contents(tmp_path / "fixed") == contents(tmp_path / "stock")
+
+
 def test_term_tables_are_probed_in_place_with_whoosh_s_answers(tmp_path) -> None:
     """Fix 6: a look-up in a segment's term table (and in any of whoosh's on-disk hashes read through a buffer)
     gives what whoosh's own look-up gives, for every key the table holds and for keys it does not."""

@@ -241,6 +241,23 @@ def test_words_hyphenated_over_a_line_or_glued_are_found() -> None:
     assert "nagorno-karabach" in tags.countries and "minderheden" in tags.topics
 
 
+def test_glued_words_are_split_only_where_the_full_pattern_would_split_them(seed_docs) -> None:
+    # _clean looks for a capital between small letters first, and runs the splitting pattern only where there is
+    # one: the same text as running it everywhere, also where glued words follow each other ("abcDefgHijk": the
+    # second capital's small letters were taken by the first match)
+    from coi.tag import _GLUED, _GLUED_AT, _clean
+
+    texts = [p.text for doc in seed_docs.values() for p in doc.passages] + [
+        "NagornoKarabach", "inNagornoKarabach", "abcDefgHijk", "abcDefgxHijk", "ÉtatÀlors", "grootÉcole", "ab Cdef",
+        "de heer Rustamov", "aanDe", "KarabachArmeniëAzerbeidzjan"]
+    glued = [t for t in texts if _GLUED.search(t)]
+    assert len(glued) >= 5 and any(_GLUED.sub(r"\1 \2", t) != t for t in glued)
+    for text in texts:
+        assert _clean(text) == _GLUED.sub(r"\1 \2", text)
+        assert bool(_GLUED_AT.search(text)) >= bool(_GLUED.search(text))  # where one matches, so does the other
+    assert _clean("abcDefgHijk") == "abc DefgHijk"
+
+
 def test_countries_given_as_examples_are_not_what_the_passage_is_about() -> None:
     p, q = _tag("Microsoft Word - 20110301_5687928a draagmoederschap.doc",
               ("Onderwerp Draagmoederschap", "Nederlandse ouders die gebruik maken van een buitenlandse draagmoeder, "
