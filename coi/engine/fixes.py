@@ -189,7 +189,7 @@ def _write_term(self: Any, pw: Any, term: bytes, docs: Any, weights: Any, values
             low, high = min(known), max(known)
         else:
             low, high = None, 0
-        min_length = low if min_length is None else min(min_length, low)  # type: ignore[type-var]
+        min_length = low if min_length is None else min(min_length, low)
         max_length = max(max_length, high)
         # the block's ids as deltas, its weights (None when all are 1.0, one when all are the same) and values
         deltas = tuple(ids) if len(ids) == 1 else (ids[0], *map(sub, ids[1:], ids[:-1]))
