@@ -176,8 +176,8 @@ def _index_words(value: str) -> tuple[list[str], int, list[str]]:
     last = _last  # one read: another thread may replace it
     if value == last[0]:
         return last[1], last[2], last[3]
-    terms = _TERMS
-    raw = [terms[w] if w in terms else _term(w) for w in _WORD.findall(value)]
+    known = _TERMS.get
+    raw = [t if (t := known(w)) is not None else _term(w) for w in _WORD.findall(value)]
     first = next((i for i, word in enumerate(raw) if word), 0)
     words = [word for word in raw if word]
     stems = [stem_word(word) for word in words]

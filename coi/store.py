@@ -414,14 +414,20 @@ def _index_schema() -> Any:
 def analyse_texts(texts: list[dict[str, str]]) -> list[Postings]:
     """The postings of full-text field values (`record_texts`), as the index's writer would make them."""
     fields = _index_schema()
-    return [{name: tuple(zip(*field_postings(fields[name], value), strict=True))
-             for name, value in sorted(record.items()) if value} for record in texts]
+    return [{name: field_columns(fields[name], value) for name, value in sorted(record.items()) if value}
+            for record in texts]
 
 
 def field_postings(field: Any, value: str) -> list[tuple[bytes, int, float, bytes]]:
-    """`list(field.index(value))` of a full-text field: for coi's analyzers, the terms taken straight from the
-    analysis (`index_forms`, `index_terms`) into whoosh's posting values, without a token object passed through
-    whoosh's format per term (half of the cost of analysing a passage). The same items in the same order
+    """`list(field.index(value))` of a full-text field (see `field_columns`)."""
+    return list(zip(*field_columns(field, value), strict=True))
+
+
+def field_columns(field: Any, value: str) -> tuple[tuple[Any, ...], ...]:
+    """`field.index(value)` of a full-text field as columns (terms, frequencies, weights, values): for coi's
+    analyzers, the terms taken straight from the analysis (`index_forms`, `index_terms`) into whoosh's posting
+    values, without a token object passed through whoosh's format per term (half of the cost of analysing a
+    passage), and a column at a time, without a tuple per term. The same items in the same order
     (tests/test_engine_fixes.py compares them on real texts); another analyzer or format goes through whoosh."""
     from pickle import dumps
 
@@ -442,22 +448,23 @@ def field_postings(field: Any, value: str) -> list[tuple[bytes, int, float, byte
             if len(stem) >= 2 * MIN_PART and stem.isalpha():
                 terms.setdefault(stem[::-1], []).append(first + i)
     else:
-        return list(field.index(value))
+        return tuple(zip(*field.index(value), strict=True))
+    if not terms:
+        return ()
+    keys = tuple(term.encode("utf-8") for term in terms)
+    at_lists = terms.values()
+    counts = tuple(map(len, at_lists))
+    weights = tuple(float(n) * boost for n in counts)
     if kind is Frequency:  # whoosh's Frequency.word_values: the count, and a weight of 1.0 per occurrence
-        return [(term.encode("utf-8"), len(at), float(len(at)) * boost, pack_uint(len(at)))
-                for term, at in terms.items()]
-    out = []
-    for term, positions in terms.items():  # whoosh's Positions.word_values and .encode
-        n = len(positions)
-        if n == 1:  # most terms of a passage: the value depends on the position only
-            # a new object each time: pickle would write one object met twice in a block as a reference to
-            # the first, and the block would differ from whoosh's
-            encoded = b"%b" % _one_position(positions[0])
-        else:
-            deltas = [positions[0], *(b - a for a, b in zip(positions, positions[1:], strict=False))]
-            encoded = pack_uint(n) + dumps(deltas, 2)
-        out.append((term.encode("utf-8"), n, float(n) * boost, encoded))
-    return out
+        return keys, counts, weights, tuple(map(pack_uint, counts))
+    # whoosh's Positions.word_values and .encode. Most terms of a passage are there once: their value depends on
+    # the position only, made anew each time (pickle would write one object met twice in a block as a reference
+    # to the first, and the block would differ from whoosh's)
+    values = tuple(b"%b" % _one_position(positions[0]) if len(positions) == 1 else
+                   pack_uint(len(positions)) + dumps(
+                       [positions[0], *(b - a for a, b in zip(positions, positions[1:], strict=False))], 2)
+                   for positions in at_lists)
+    return keys, counts, weights, values
 
 
 @lru_cache(maxsize=4096)
