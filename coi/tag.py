@@ -22,6 +22,7 @@ import hashlib
 import os
 import re
 import tomllib
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -318,7 +319,7 @@ class _Text:
     """A cleaned text as the matcher sees it: folded, its words without stop words (`_Word`s, shared), and
     where they stand."""
 
-    __slots__ = ("text", "folded", "words", "first", "_offsets")
+    __slots__ = ("text", "folded", "words", "first", "_starts", "_ends")
 
     def __init__(self, text: str, vocab: Vocabulary) -> None:
         vocab.compile()  # the words' terms come from the matching tables
@@ -331,20 +332,25 @@ class _Text:
         # a word's position counts from the first word kept (DutchTokenizer's positions)
         self.first = next((i for i, w in enumerate(found) if w is not None), 0)
         self.words: list[_Word] = [w for w in found if w is not None]  # type: ignore[misc]
-        self._offsets: list[tuple[int, int]] | None = None
+        self._starts: list[int] | None = None
+        self._ends: list[int] = []
 
     def offsets(self) -> list[tuple[int, int]]:
         """Where each word stands in the text (start, end): only a phrase that matches needs them."""
-        if self._offsets is None:
-            self._offsets = [m.span() for m in _WORD.finditer(self.text) if _kept(m.group())]
-        return self._offsets
+        starts, ends = self._bounds()
+        return list(zip(starts, ends, strict=True))
+
+    def _bounds(self) -> tuple[list[int], list[int]]:
+        if self._starts is None:
+            spans = [m.span() for m in _WORD.finditer(self.text) if _kept(m.group())]
+            self._starts, self._ends = [a for a, _ in spans], [b for _, b in spans]
+        return self._starts, self._ends
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        """The first and last word within the characters start:end (first > last where there is none)."""
-        offsets = self.offsets()
-        first = next((i for i, (_, e) in enumerate(offsets) if e > start), len(offsets))
-        last = max((i for i, (s, _) in enumerate(offsets) if s < end), default=-1)
-        return first, last
+        """The first and last word within the characters start:end (first > last where there is none): the
+        words are in order and do not overlap, so both are found by bisection."""
+        starts, ends = self._bounds()
+        return bisect_right(ends, start), bisect_left(starts, end) - 1
 
 
 @lru_cache(maxsize=200_000)
