@@ -451,31 +451,34 @@ def field_columns(field: Any, value: str) -> tuple[tuple[Any, ...], ...]:
         return tuple(zip(*field.index(value), strict=True))
     if not terms:
         return ()
-    keys = tuple(term.encode("utf-8") for term in terms)
+    keys = tuple([term.encode("utf-8") for term in terms])
     at_lists = terms.values()
     counts = tuple(map(len, at_lists))
-    weights = tuple(float(n) * boost for n in counts)
+    weights = tuple(map(float, counts)) if boost == 1.0 else tuple([n * boost for n in counts])
     if kind is Frequency:  # whoosh's Frequency.word_values: the count, and a weight of 1.0 per occurrence
         return keys, counts, weights, tuple(map(pack_uint, counts))
-    # whoosh's Positions.word_values and .encode. Most terms of a passage are there once: their value depends on
-    # the position only, made anew each time (pickle would write one object met twice in a block as a reference
-    # to the first, and the block would differ from whoosh's)
-    values = tuple(b"%b" % _one_position(positions[0]) if len(positions) == 1 else
-                   pack_uint(len(positions)) + dumps(
-                       [positions[0], *(b - a for a, b in zip(positions, positions[1:], strict=False))], 2)
-                   for positions in at_lists)
+    # whoosh's Positions.word_values and .encode. Most terms of a passage are there once: their value is the
+    # count 1 and the pickle of the position, remembered, joined anew each time (pickle would write one object
+    # met twice in a block as a reference to the first, and the block would differ from whoosh's)
+    one, pickled = _ONE, _PICKLED or _pickled()
+    values = tuple([one + pickled[positions[0]] if len(positions) == 1 and positions[0] < PICKLED else
+                    pack_uint(len(positions)) + dumps(
+                        [positions[0], *(b - a for a, b in zip(positions, positions[1:], strict=False))], 2)
+                    for positions in at_lists])
     return keys, counts, weights, values
 
 
-@lru_cache(maxsize=4096)
-def _one_position(pos: int) -> bytes:
-    """whoosh's Positions.encode([pos])."""
+_ONE = b"\x00\x00\x00\x01"  # whoosh.system.pack_uint(1)
+PICKLED = 4096  # the first positions of a text, whose pickles are made once
+_PICKLED: list[bytes] = []
+
+
+def _pickled() -> list[bytes]:
+    """`pickle.dumps([pos], 2)` for each of the first PICKLED positions (a Positions value of one position)."""
     from pickle import dumps
 
-    from whoosh.system import pack_uint
-
-    value: bytes = pack_uint(1) + dumps([pos], 2)
-    return value
+    _PICKLED[:] = [dumps([pos], 2) for pos in range(PICKLED)]
+    return _PICKLED
 
 
 def add_record(writer: Any, record: dict[str, Any], postings: Postings | None = None) -> None:
