@@ -434,7 +434,14 @@ def field_columns(field: Any, value: str) -> tuple[tuple[Any, ...], ...]:
     from whoosh.formats import Frequency, Positions
     from whoosh.system import pack_uint
 
+    global _last_columns
     analyzer, kind, boost = field.analyzer, type(field.format), field.format.field_boost
+    last = _last_columns  # one read: another thread may replace it
+    if last[0] == value and last[1] is type(analyzer) and last[2] is kind:
+        # the value the field before had (an answer's heading is its question, the passage before it): the same
+        # terms and values; the weights by this field's boost
+        keys, counts, values = last[3]
+        return keys, counts, tuple(map(float, counts)) if boost == 1.0 else tuple([n * boost for n in counts]), values
     terms: dict[str, list[int]] = {}
     if type(analyzer) is DutchTokenizer and kind in (Positions, Frequency):
         forms, at = index_forms(value)
@@ -456,7 +463,9 @@ def field_columns(field: Any, value: str) -> tuple[tuple[Any, ...], ...]:
     counts = tuple(map(len, at_lists))
     weights = tuple(map(float, counts)) if boost == 1.0 else tuple([n * boost for n in counts])
     if kind is Frequency:  # whoosh's Frequency.word_values: the count, and a weight of 1.0 per occurrence
-        return keys, counts, weights, tuple(map(pack_uint, counts))
+        values = tuple(map(pack_uint, counts))
+        _last_columns = (value, type(analyzer), kind, (keys, counts, values))
+        return keys, counts, weights, values
     # whoosh's Positions.word_values and .encode. Most terms of a passage are there once: their value is the
     # count 1 and the pickle of the position, remembered, joined anew each time (pickle would write one object
     # met twice in a block as a reference to the first, and the block would differ from whoosh's)
@@ -465,7 +474,12 @@ def field_columns(field: Any, value: str) -> tuple[tuple[Any, ...], ...]:
                     pack_uint(len(positions)) + dumps(
                         [positions[0], *(b - a for a, b in zip(positions, positions[1:], strict=False))], 2)
                     for positions in at_lists])
+    _last_columns = (value, type(analyzer), kind, (keys, counts, values))
     return keys, counts, weights, values
+
+
+# the value analysed last, its analyzer and format, and its terms, counts and values (`field_columns`)
+_last_columns: tuple[str, type, type, tuple[tuple[Any, ...], ...]] = ("", type(None), type(None), ())
 
 
 _ONE = b"\x00\x00\x00\x01"  # whoosh.system.pack_uint(1)
