@@ -319,7 +319,7 @@ class _Text:
     """A cleaned text as the matcher sees it: folded, its words without stop words (`_Word`s, shared), and
     where they stand."""
 
-    __slots__ = ("text", "folded", "words", "first", "_starts", "_ends")
+    __slots__ = ("text", "folded", "words", "first", "_found", "_starts", "_ends")
 
     def __init__(self, text: str, vocab: Vocabulary) -> None:
         vocab.compile()  # the words' terms come from the matching tables
@@ -332,6 +332,7 @@ class _Text:
         # a word's position counts from the first word kept (DutchTokenizer's positions)
         self.first = next((i for i, w in enumerate(found) if w is not None), 0)
         self.words: list[_Word] = [w for w in found if w is not None]  # type: ignore[misc]
+        self._found = found  # per word as written, None for a stop word
         self._starts: list[int] | None = None
         self._ends: list[int] = []
 
@@ -342,7 +343,7 @@ class _Text:
 
     def _bounds(self) -> tuple[list[int], list[int]]:
         if self._starts is None:
-            spans = [m.span() for m in _WORD.finditer(self.text) if _kept(m.group())]
+            spans = [m.span() for m, w in zip(_WORD.finditer(self.text), self._found, strict=True) if w is not None]
             self._starts, self._ends = [a for a, _ in spans], [b for _, b in spans]
         return self._starts, self._ends
 
