@@ -199,7 +199,9 @@ def build_footnotes(raw: list[RawFootnote]) -> tuple[Footnote, ...]:
 
 # A digit marker is glued to what it annotates: a letter or closing punctuation ("Gurbanov2", "Bakoe?1",
 # "gezondheid.4", "(CPT).8"), and is followed by a space, punctuation or the line end.
-_DIGIT_MARK = re.compile(r"(?<=[A-Za-zÀ-ÿ?!.,;:)\]»”’'\"])(\d{1,3})(?=[\s,;:)?!]|\.(?!\d)|$|(?<=[.?!]\d)[A-Z]"
+# The first digit is looked for first, and what stands before it checked behind it: a pattern that begins by
+# looking behind is tried at every position of a line.
+_DIGIT_MARK = re.compile(r"(\d(?<=[A-Za-zÀ-ÿ?!.,;:)\]»”’'\"]\d)\d{0,2})(?=[\s,;:)?!]|\.(?!\d)|$|(?<=[.?!]\d)[A-Z]"
                          r"|(?<=[.?!]\d\d)[A-Z])")
 # "juli 20235": a marker glued to a year, in text extracted without layout; taken only where the sequence
 # expects exactly that number

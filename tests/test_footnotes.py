@@ -101,3 +101,22 @@ def test_urls_cut_inside_a_word_or_an_escape_rejoin_over_three_lines() -> None:
     # a sentence after a URL stays a sentence
     assert join_footnote_lines(["Zie https://example.org/a/b", "en-route tekst."]) == (
         "Zie https://example.org/a/b en-route tekst.")
+
+
+def test_the_digit_marker_pattern_finds_what_looking_behind_first_finds() -> None:
+    # _DIGIT_MARK looks for a digit first and checks what stands before it behind it: the same markers as the
+    # pattern that looks behind first, on the lines of real documents and at the edges
+    import re
+
+    from coi.footnotes import _DIGIT_MARK
+    from tests.conftest import FIXTURES
+
+    behind_first = re.compile(r"(?<=[A-Za-zÀ-ÿ?!.,;:)\]»”’'\"])(\d{1,3})(?=[\s,;:)?!]|\.(?!\d)|$|(?<=[.?!]\d)[A-Z]"
+                              r"|(?<=[.?!]\d\d)[A-Z])")
+    lines = [line for p in [*CORPUS.glob("*.txt"), *(FIXTURES / "realdocs").glob("*.txt")]
+             for line in p.read_text(encoding="utf-8").splitlines()]
+    lines += ["Gurbanov2 zei", "Bakoe?12 en", "gezondheid.4", "(CPT).8", "1234", "a1234 b", "x.1Y", "x.12Y", "7 mei",
+              "art.3,", "»5 ", "2024", "zie noot 3"]
+    found = [[m.span(1) for m in behind_first.finditer(line)] for line in lines]
+    assert sum(map(len, found)) >= 20
+    assert found == [[m.span(1) for m in _DIGIT_MARK.finditer(line)] for line in lines]
