@@ -247,8 +247,13 @@ def _phrase_words(text: str) -> list[str]:
 def _phrase(text: str) -> re.Pattern[str]:
     """A cancelling phrase as a pattern on folded text: every word by its stem, so inflections match, and stop
     words kept ("vasthouden aan" a position is not "vastgehouden")."""
-    parts = [re.escape(w) + r"\w*" for w in _phrase_words(text)]
-    return re.compile(r"\b" + r"\W+".join(parts) + r"\b")
+    words = _phrase_words(text)
+    if not words:
+        return re.compile(r"\b\b")
+    # "\bword\w*": the first word is looked for as written and the word boundary checked behind it, so that the
+    # pattern begins with a literal, which is searched for fast, not tried at every position of the text
+    head = re.escape(words[0]) + rf"(?<!\w.{{{len(words[0])}}})\w*"
+    return re.compile(head + "".join(rf"\W+{re.escape(w)}\w*" for w in words[1:]) + r"\b")
 
 
 def _phrase_needs(text: str) -> tuple[str, ...]:
@@ -392,8 +397,15 @@ def _hits(t: _Text, vocab: Vocabulary) -> list[_Hit]:
                 out.append(_Hit(p, i, i, w.written, p.weight))
                 continue
             span = words[i:i + n]
-            if len(span) == n and all(p.words[j] in (s.stem, s.lemma) for j, s in enumerate(span)):
-                out.append(_Hit(p, i, i + n - 1, " ".join(s.written for s in span), p.weight))
+            if len(span) < n:
+                continue
+            if n == 2:  # most phrases: the first word matches (it is this word's stem or lemma); the second?
+                second = p.words[1]
+                if second != span[1].stem and second != span[1].lemma:
+                    continue
+            elif not all(p.words[j] in (s.stem, s.lemma) for j, s in enumerate(span)):
+                continue
+            out.append(_Hit(p, i, i + n - 1, " ".join(s.written for s in span), p.weight))
         for p in w.prefix:
             out.append(_Hit(p, i, i, w.written, p.weight))
         if len(out) == whole:  # no term: perhaps parts of a compound

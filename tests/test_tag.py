@@ -372,3 +372,26 @@ def test_the_tagger_reads_the_words_the_tokenizer_makes(seed_docs) -> None:
         got = [(w.stem, w.lemma, w.written, w.folded, t.first + k, *at)
                for k, (w, at) in enumerate(zip(t.words, t.offsets(), strict=True))]
         assert got == expected
+
+
+def test_phrase_patterns_find_what_a_word_boundary_first_finds(seed_docs) -> None:
+    # a phrase's pattern begins with its first word's letters and checks the boundary behind them: the same
+    # matches as "\bword\w*\W+…\b", on every phrase of the vocabulary in every seed passage
+    import re
+
+    from coi.analysis import fold
+    from coi.tag import _phrase, _phrase_words
+
+    vocab = load_vocabulary()
+    phrases = [text for e in vocab.entries.values() for text in e.cancel]
+    texts = [fold(p.text) for doc in seed_docs.values() for p in doc.passages]
+    texts += ["minderheden", "de minderheidsregering", "xminder", "nationale  veiligheid", "in vasthouden aan"]
+    matched = 0
+    for phrase in phrases:
+        plain = re.compile(r"\b" + r"\W+".join(re.escape(w) + r"\w*" for w in _phrase_words(phrase)) + r"\b")
+        new = _phrase(phrase)
+        for text in texts:
+            spans = [m.span() for m in plain.finditer(text)]
+            matched += len(spans)
+            assert [m.span() for m in new.finditer(text)] == spans, (phrase, text)
+    assert len(phrases) > 20 and matched > 10
