@@ -277,3 +277,19 @@ def test_the_coverage_record_is_the_one_measured_before() -> None:
     assert any(acc.removed for _, acc in pairs) and any(acc.dropped for _, acc in pairs)  # type: ignore[attr-defined]
     for doc, acc in pairs:
         assert measure(doc, acc) == before(doc, acc)  # type: ignore[arg-type]
+
+
+def test_looks_like_markdown_is_the_regex_it_replaced(tmp_path) -> None:
+    from pathlib import Path
+
+    from coi.formats.text import looks_like_markdown
+
+    def old(text: str) -> bool:
+        return bool(re.search(r"^#{1,6} \S|\*\*\S|^-{5,}\s*$", text, re.MULTILINE))
+
+    paths = sorted(p for root in (CORPUS, FIXTURES) for p in root.rglob("*") if p.suffix in {".txt", ".md"})
+    texts = [p.read_text(encoding="utf-8") for p in paths]
+    texts += ["# Kop\n", "tekst\n## Kop", "a **vet** b", "-----\n", "x\n------   \ny", "#geen kop", "** niet",
+              "----", "a ----- b", "####### zeven", ""]
+    assert sum(map(old, texts)) >= 6 and not all(map(old, texts))
+    assert [looks_like_markdown(t, Path("x.txt")) for t in texts] == list(map(old, texts))
