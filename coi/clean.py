@@ -188,6 +188,11 @@ def _labelled_fields(lines: list[Line], norms: list[str], drop: list[str | None]
             fields.setdefault(key, value)
 
 
+_THREE_LETTERS = re.compile(r"[^\W\d_]{3}")
+_NUMBERED = re.compile(r"^(vraag|antwoord)\b|^\d{1,3}\s+\S", re.I)
+_DIGITS = re.compile(r"\d+")
+
+
 def _running_lines(lines: list[Line], norms: list[str], drop: list[str | None], edge: int = 3) -> None:
     """A line that stands among the first or last lines of most pages, its numbers aside ("Openbare versie 8",
     "Pagina 3", "kst-35538-4 ISSN …"), is a running header or footer, wherever the layout put it."""
@@ -202,13 +207,12 @@ def _running_lines(lines: list[Line], norms: list[str], drop: list[str | None], 
         for i in idx[:edge] + idx[-edge:]:
             text = lines[i].text.strip()
             # a footnote ("3 Kamerstukken II …") and a label ("Vraag 2") recur with other numbers too
-            if len(text) <= 60 and re.search(r"[^\W\d_]{3}", text) and not re.match(
-                    r"^(vraag|antwoord)\b|^\d{1,3}\s+\S", text, re.I):
-                seen.setdefault(re.sub(r"\d+", "#", norms[i]), set()).add(page)
+            if len(text) <= 60 and _THREE_LETTERS.search(text) and not _NUMBERED.match(text):
+                seen.setdefault(_DIGITS.sub("#", norms[i]), set()).add(page)
     running = {key for key, on in seen.items() if len(on) >= max(3, len(pages) // 3)}
     for idx in pages.values():
         for i in idx[:edge] + idx[-edge:]:
-            if re.sub(r"\d+", "#", norms[i]) in running:
+            if _DIGITS.sub("#", norms[i]) in running:
                 drop[i] = "running header or footer"
 
 

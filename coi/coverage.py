@@ -108,6 +108,7 @@ def _walk(doc: Document, acc: Accounting) -> tuple[list[str], dict[str, int], li
     n = len(body)
     found: list[str | None] = [None] * n
     missing = list(range(n))  # the positions of the words not found yet
+    runs: dict[int, list[tuple[str, ...]]] = {}  # the body's runs of 2 and 3 words by where they start, when needed
     for name, texts in sources:
         grams: set[tuple[str, ...]] = set()  # every run of three of the source's texts
         short: set[tuple[str, ...]] = set()  # and its texts of one or two words, whole
@@ -124,7 +125,8 @@ def _walk(doc: Document, acc: Accounting) -> tuple[list[str], dict[str, int], li
             # a word is found where one of the (up to) three runs that hold it is. After it, only the runs
             # that hold a word not found yet are looked at (every run again, 12 times over, was a fifth of
             # parsing)
-            hit = [False, False, *map(grams.__contains__, zip(body, body[1:], body[2:], strict=False)), False, False]
+            runs[3] = list(zip(body, body[1:], body[2:], strict=False))
+            hit = [False, False, *map(grams.__contains__, runs[3]), False, False]
             held = list(map(any, zip(hit, hit[1:], hit[2:], strict=False)))[:n]
             found = [name if h else None for h in held]
             missing = list(compress(range(n), map(not_, held)))
@@ -142,10 +144,24 @@ def _walk(doc: Document, acc: Accounting) -> tuple[list[str], dict[str, int], li
             elif size == 1:
                 starts = missing
             else:
+                # the runs that hold a missing word i begin at i - size + 1 … i, within the body (in C: a set
+                # comprehension over a range per missing word was a twentieth of parsing)
                 last = n - size
-                starts = {j for i in missing for j in range(max(i - size + 1, 0), min(i, last) + 1)}
+                near = set(missing)
+                for back in range(1, size):
+                    near.update(map((-back).__add__, missing))
+                if missing[0] < size - 1 or missing[-1] > last:
+                    near = {j for j in near if 0 <= j <= last}
+                starts = near
+            if size == 1:
+                table_has = [j for j in starts if (body[j],) in table]
+            else:
+                if size not in runs:
+                    runs[size] = list(zip(*(body[k:] for k in range(size)), strict=False))
+                run_at = runs[size]
+                table_has = [j for j in starts if run_at[j] in table]
             # in any order: every run found marks its words for this source alike
-            for j in [j for j in starts if tuple(body[j: j + size]) in table]:
+            for j in table_has:
                 for k in range(j, j + size):
                     found[k] = found[k] or name
             missing = [i for i in missing if found[i] is None]
