@@ -25,7 +25,7 @@ import os
 import re
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -441,7 +441,7 @@ def field_columns(field: Any, value: str) -> tuple[tuple[Any, ...], ...]:
         # the value the field before had (an answer's heading is its question, the passage before it): the same
         # terms and values; the weights by this field's boost
         keys, counts, values = last[3]
-        return keys, counts, tuple(map(float, counts)) if boost == 1.0 else tuple([n * boost for n in counts]), values
+        return keys, counts, _weights(counts, boost), values
     terms: dict[str, list[int]] = {}
     if type(analyzer) is DutchTokenizer and kind in (Positions, Frequency):
         forms, at = index_forms(value)
@@ -455,13 +455,13 @@ def field_columns(field: Any, value: str) -> tuple[tuple[Any, ...], ...]:
             if len(stem) >= 2 * MIN_PART and stem.isalpha():
                 terms.setdefault(stem[::-1], []).append(first + i)
     else:
-        return tuple(zip(*field.index(value), strict=True))
+        return _as_columns(field.index(value))
     if not terms:
         return ()
     keys = tuple([term.encode("utf-8") for term in terms])
     at_lists = terms.values()
     counts = tuple(map(len, at_lists))
-    weights = tuple(map(float, counts)) if boost == 1.0 else tuple([n * boost for n in counts])
+    weights = _weights(counts, boost)
     if kind is Frequency:  # whoosh's Frequency.word_values: the count, and a weight of 1.0 per occurrence
         values = tuple(map(pack_uint, counts))
         _last_columns = (value, type(analyzer), kind, (keys, counts, values))
@@ -476,6 +476,18 @@ def field_columns(field: Any, value: str) -> tuple[tuple[Any, ...], ...]:
                     for positions in at_lists])
     _last_columns = (value, type(analyzer), kind, (keys, counts, values))
     return keys, counts, weights, values
+
+
+def _weights(counts: tuple[int, ...], boost: float) -> tuple[float, ...]:
+    """whoosh's weight of a term said `n` times in a field boosted by `boost`: float(n) * boost."""
+    return tuple(map(float, counts)) if boost == 1.0 else tuple([float(n) * boost for n in counts])
+
+
+def _as_columns(items: Iterable[tuple[Any, ...]]) -> tuple[tuple[Any, ...], ...]:
+    """whoosh's (term, frequency, weight, value) items as columns, the weights as floats (as its pool keeps
+    them): what `add_record` hands the pool."""
+    columns = tuple(zip(*items, strict=True))
+    return (columns[0], columns[1], tuple(map(float, columns[2])), columns[3]) if columns else ()
 
 
 # the value analysed last, its analyzer and format, and its terms, counts and values (`field_columns`)
@@ -547,7 +559,7 @@ def _keyword_postings(field: Any, name: str, value: str) -> tuple[tuple[Any, ...
     if found is None:
         if len(_KEYWORDS) >= 50_000:
             _KEYWORDS.clear()
-        found = _KEYWORDS[key] = tuple(zip(*field.index(value), strict=True))
+        found = _KEYWORDS[key] = _as_columns(field.index(value))
     return found
 
 
@@ -557,8 +569,8 @@ def _add_field(pool: Any, name: str, docnum: int, columns: tuple[tuple[Any, ...]
     they go one by one, as whoosh adds them, and the pool spills to disk on the way."""
     from coi.engine.pool import TermPool
 
-    terms, _, weights, values = columns
-    return isinstance(pool, TermPool) and pool.add_field(name, docnum, terms, map(float, weights), values)
+    terms, _, weights, values = columns  # the weights are floats (`field_columns`, `_as_columns`)
+    return isinstance(pool, TermPool) and pool.add_field(name, docnum, terms, weights, values)
 
 
 def index_records(doc: Document, key: str, digest: str) -> list[dict[str, Any]]:

@@ -279,7 +279,7 @@ def test_the_coverage_record_is_the_one_measured_before() -> None:
         assert measure(doc, acc) == before(doc, acc)  # type: ignore[arg-type]
 
 
-def test_looks_like_markdown_is_the_regex_it_replaced(tmp_path) -> None:
+def test_looks_like_markdown_is_the_regex_it_replaced() -> None:
     from pathlib import Path
 
     from coi.formats.text import looks_like_markdown
