@@ -17,8 +17,9 @@
    chunks of postings instead (same order, same items; the runs live only while the writer runs).
 5. A new segment's posting lists are written one posting at a time (`FieldWriter.add_postings`: five method
    calls, four type assertions and a length look-up per posting): half of what the writing process of a build
-   does. A term's postings are written in blocks at once instead, through whoosh's own block writer, so the files
-   are byte for byte those whoosh writes.
+   does. A term's postings are written a block at a time instead, and (`_write_term`) a term's whole list, its
+   blocks and its term-table entry, in one call and one write: the files are byte for byte those whoosh writes
+   (tests/test_engine_fixes.py).
 6. A term is looked up in a segment's term table (an on-disk hash) through three generators, an MD5 digest
    printed in hex and parsed back, and a bytes copy of every slot it reads: a query's expanded terms (10-30, each
    in every segment, most of them missing from most segments) spent a third of a plain query at 10k passages
