@@ -11,7 +11,7 @@ _DOSSIER = r"(?P<dossier>\d{2}\s?\d{3}(?:\s?-\s?[\dA-Z]{1,3}|\s+[IVXLC]{1,5}\b)?
 # "Kamerstuk(ken)" or "motie" as a word: its first letter is looked for first, and the word boundary before it is
 # checked behind that letter ("\b(Kamerstuk|motie)" is tried at every position of a text: four times slower)
 _KAMERSTUK = re.compile(
-    rf"(?P<kind>[KMm](?<!\w.)(?:amerstuk(?:ken)?|otie))\b[^()\n]{{0,60}}?\(?{_DOSSIER},?\s+(?:[Nn]r|[Nn]o)s?\.?\s*"
+    rf"(?P<kind>[KMm](?<!\w.)(?:(?<=K)amerstuk(?:ken)?|(?<=[Mm])otie))\b[^()\n]{{0,60}}?\(?{_DOSSIER},?\s+(?:[Nn]r|[Nn]o)s?\.?\s*"
     r"(?P<nr>\d+)"
     r"(?P<more>(?:\s*(?:,|en)\s*\d+)*)"
 )

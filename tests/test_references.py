@@ -28,14 +28,15 @@ def test_the_kamerstuk_pattern_finds_what_a_word_boundary_before_the_alternative
     from coi.references import _KAMERSTUK
     from tests.conftest import CORPUS, FIXTURES
 
-    plain = re.compile(_KAMERSTUK.pattern.replace(r"(?P<kind>[KMm](?<!\w.)(?:amerstuk(?:ken)?|otie))",
+    plain = re.compile(_KAMERSTUK.pattern.replace(r"(?P<kind>[KMm](?<!\w.)(?:(?<=K)amerstuk(?:ken)?|(?<=[Mm])otie))",
                                                   r"\b(?P<kind>Kamerstuk(?:ken)?|[Mm]otie)"))
     assert plain.pattern != _KAMERSTUK.pattern
     texts = [p.read_text(encoding="utf-8") for p in [*CORPUS.glob("*.txt"), *(FIXTURES / "realdocs").glob("*.txt")]]
     texts += ["Kamerstuk 21 501-02, nr. 2228", "motie 36 200, nr. 12", "xMotie 36 200, nr. 12",
               "Kamerstukken II 2021/22, 21 501-02, nr. 2228 en 2229", "(Kamerstuk 29 279, nr. 1)",
               "\nMotie 1 234, nr. 5",
-              "de motie-Van Dijk (36 200, nr. 12)", "oudmotie 36 200, nr. 12", "Kamerstukje 36 200, nr. 12"]
+              "de motie-Van Dijk (36 200, nr. 12)", "oudmotie 36 200, nr. 12", "Kamerstukje 36 200, nr. 12",
+              "Kotie 36 200, nr. 12", "mamerstuk 36 200, nr. 12", "Motie 36 200, nr. 12"]
     found = [[(m.span(), m.groupdict()) for m in plain.finditer(t)] for t in texts]
     assert sum(map(len, found)) >= 8
     assert found == [[(m.span(), m.groupdict()) for m in _KAMERSTUK.finditer(t)] for t in texts]
