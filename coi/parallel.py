@@ -26,7 +26,7 @@ from typing import Any
 
 from coi import store
 from coi.model import Document
-from coi.update import POOL_FULL, Prepared, Tagger, _parse_one, _watch_parent, ocr_pages, prepared
+from coi.update import POOL_FULL, Prepared, Tagger, _parse_one, _worker_started, ocr_pages, prepared
 
 # Runs of this many documents to parse or more are written by the workers (fewer: by the run's process, in one
 # segment; worker segments are one per worker at least)
@@ -108,7 +108,7 @@ def _work(conn: Any, folder: Path, name: str, tagger: Tagger | None, ocr_cache: 
           least: int, batch: int, limitmb: int) -> None:
     """A worker: (seq, path, key, digest) in, ("done", seq, Outcome) and ("segment", segment, seqs) out; None in
     ends it, after its last segment, with ("end",)."""
-    _watch_parent(parent)
+    _worker_started(parent)
     side = _Side(folder, name, least, batch, limitmb)
     while (task := conn.recv()) is not None:
         seq, path, key, digest = task
