@@ -184,3 +184,15 @@ def test_ocr_layer_memo_keeps_its_sections() -> None:
     doc = parse_file(next(PDF.glob(f"{name}*.pdf")))
     assert len(doc.passages) >= 5
     assert any(p.text.startswith("Bijgaand treft u aan de antwoorden op de Kamervragen") for p in doc.passages)
+
+
+def test_numbers_in_a_smaller_font_are_words_unless_raised_as_a_superscript() -> None:
+    # A Woo memo set in a monospace font whose digits are a size smaller and barely raised: "Op 26 juni" is a date,
+    # not "Op" with footnote marker 26; real markers stand 0.4-0.5 of the body size higher (every fixture PDF).
+    body = " ".join(_body("testdossiers__woo1__171059"))
+    for date in ("Op 26 juni", "26 juni, 10 juli, 7 augustus", "t/m 17 jaar"):
+        assert date in body
+    assert not re.search(r"\[(26|10|7|17)\]", body)
+    # markers in the usual superscript stay markers, glued to their word
+    marks = [m for t in _body("kamerbrief_IenW_2022-12-22") for m in re.findall(r"\S\[(\d+)\]", t)]
+    assert marks == [str(n) for n in range(1, 17)]
