@@ -196,3 +196,13 @@ def test_numbers_in_a_smaller_font_are_words_unless_raised_as_a_superscript() ->
     # markers in the usual superscript stay markers, glued to their word
     marks = [m for t in _body("kamerbrief_IenW_2022-12-22") for m in re.findall(r"\S\[(\d+)\]", t)]
     assert marks == [str(n) for n in range(1, 17)]
+
+
+def test_a_body_line_that_runs_close_to_the_side_column_does_not_take_its_words() -> None:
+    # 9 pt lines that end 8.7 pt before the 6.8 pt side column ("Infrastructuur en", "IENW/BSK-2022/268034")
+    lines = read(next(PDF.glob("kamerbrief_IenW_2022-12-22*.pdf"))).lines
+    body = " ".join(ln.text for ln in lines if ln.zone == "body")
+    assert "West-Europese markt ligt" in body and "vliegverkeer van de luchthavens Schiphol," in body
+    assert "IENW/BSK" not in body and "Schiphol, Infrastructuur" not in body
+    side = [ln.text for ln in lines if ln.zone == "sidebar"]
+    assert side.count("Infrastructuur en") == side.count("Ministerie van") >= 8
