@@ -94,3 +94,17 @@ def test_joining_a_long_text_looks_at_its_end_only_and_joins_as_before(monkeypat
     # a last word longer than the window: "ab-xxx…-" keeps its hyphen as a word that has one already
     texts = [*lines[:20], "ab-" + "x" * 300 + "-", "ling"]
     assert join_lines(texts).endswith("-" + "x" * 300 + "-ling") and join_lines(texts) == _join_lines_reference(texts)
+
+
+def test_a_paragraph_a_page_break_cut_mid_sentence_is_one_passage() -> None:
+    # the EZK letter's page ended "... werk ik aan een Nationale" and the next began "Technologiestrategie, die"
+    # (a capital after no function word: not taken for a continuation); the Raad van State's advice ran on
+    # after "Algemene Verordening Gegevensbescherming" with "(AVG) voor de verwerking"
+    for name, whole in (("kamerbrief_EZK_2023-05-30_herijkte_missies_innovatiebeleid.pdf",
+                         "werk ik aan een Nationale Technologiestrategie, die meer richting"),
+                        ("kst-35538-4.pdf", "Algemene Verordening Gegevensbescherming (AVG) voor de verwerking")):
+        doc = parse_once(f"tests/fixtures/pdf/{name}")
+        assert any(whole in p.text for p in doc.passages), name
+    # a page that begins with a heading, or a page before it that ends a sentence, still starts anew
+    doc = parse_once("tests/fixtures/pdf/kamerbrief_EZK_2023-05-30_herijkte_missies_innovatiebeleid.pdf")
+    assert all(p.text.rstrip()[-1:] in ".:;?!)”’\"" for p in doc.passages if len(p.text.split()) > 12)

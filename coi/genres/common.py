@@ -202,11 +202,22 @@ def merged_blocks(lines: list[Line]) -> list[Block]:
     """Blocks, with a block that a page break or side column cut mid-sentence joined to its rest."""
     out: list[Block] = []
     for block in blocks(lines):
-        if out and continues(out[-1].lines[-1].text, block.first) and not _LIST_ITEM.match(block.first):
+        if out and not _LIST_ITEM.match(block.first) and (
+                continues(out[-1].lines[-1].text, block.first) or _cut_by_page(out[-1], block)):
             out[-1] = Block(out[-1].lines + block.lines)
         else:
             out.append(block)
     return out
+
+
+def _cut_by_page(before: Block, block: Block) -> bool:
+    """Whether a page break cut a paragraph: the page before ended in a full line of prose with no sentence end
+    ("... werk ik aan een Nationale" | "Technologiestrategie, die ..."), and this page goes on with no heading."""
+    first, last = block.lines[0], before.lines[-1]
+    if not first.page_start or first.heading or last.heading or len(before.lines) < 2:
+        return False
+    text = visible(last.text).rstrip()
+    return bool(text) and text[-1].isalpha() and len(text.split()) >= 6 and not _LIST_ITEM.match(before.first)
 
 
 # ---------------------------------------------------------------------------------------------- paragraphs
