@@ -24,12 +24,12 @@ from whoosh.analysis import (
     Token,
     Tokenizer,
 )
-from whoosh.support.charset import accent_map
 
 from coi import lexicon
+from coi.lexicon import FOLD_MAP
 
 # Bump when analysis changes: the index must then be rebuilt (`coi index --full` does it by itself).
-ANALYSIS_VERSION = "5"  # 5: lemma stems and compound parts beside each word's stem
+ANALYSIS_VERSION = "6"  # 5: lemma stems and compound parts beside each word's stem; 6: "ĳ" and ligatures folded
 
 # Words with digits stay whole ("15c", "c7/5" is two); "LHBTIQ+" becomes "lhbtiq".
 TOKEN_PATTERN = r"\w+(?:[.,]\d+)*"
@@ -160,7 +160,7 @@ _last: tuple[str, list[str], int, list[str]] = ("", [], 0, [])
 
 
 def _term(word: str) -> str:
-    folded = word.lower().translate(accent_map)
+    folded = word.lower().translate(FOLD_MAP)
     kept = "" if len(folded) < 2 or folded in _STOPS else folded
     if len(_TERMS) >= _TERMS_MAX:
         _TERMS.clear()
@@ -212,7 +212,7 @@ def index_forms(value: str) -> tuple[list[tuple[str, ...]], int]:
 class DutchTokenizer(Tokenizer):
     """Tokens, lower case, accents folded, Dutch stop words out, Snowball stems: in one pass.
 
-    The same tokens, positions and offsets as RegexTokenizer | LowercaseFilter | CharsetFilter(accent_map) |
+    The same tokens, positions and offsets as RegexTokenizer | LowercaseFilter | CharsetFilter(FOLD_MAP) |
     StopFilter(lang="nl") | StemFilter, without five layers of Python generators per token: a build spends a
     third of its time in analysis. Indexing (stop words removed, no offsets) takes its stems from index_terms.
     """
@@ -229,7 +229,7 @@ class DutchTokenizer(Tokenizer):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         stem = stem_word
         if not tokenize:  # a wildcard or prefix: the whole value is one term
-            word = value.lower().translate(accent_map)
+            word = value.lower().translate(FOLD_MAP)
             t.original = value
             t.text = stem(word) if len(word) >= 2 and word not in _STOPS else word
             t.boost, t.stopped = 1.0, False
@@ -262,7 +262,7 @@ class DutchTokenizer(Tokenizer):
             return
         pos: int | None = None
         for i, match in enumerate(self.expression.finditer(value)):
-            word = match.group(0).lower().translate(accent_map)
+            word = match.group(0).lower().translate(FOLD_MAP)
             stopped = len(word) < 2 or word in _STOPS
             if stopped and removestops:
                 continue
@@ -313,13 +313,13 @@ class ReverseTokenizer(Tokenizer):
 
 def reference_analyzer() -> Analyzer:
     """The filter chain that DutchTokenizer does in one pass (kept to test that they agree)."""
-    return (RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
+    return (RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | CharsetFilter(FOLD_MAP)
             | StopFilter(lang="nl", minsize=2) | DutchStemFilter())
 
 
 def reference_index_analyzer() -> Analyzer:
     """The filter chain that DutchTokenizer does in one pass when indexing: every form of each word."""
-    return (RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
+    return (RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | CharsetFilter(FOLD_MAP)
             | StopFilter(lang="nl", minsize=2) | DutchFormsFilter())
 
 
@@ -337,7 +337,7 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def _fold_run(match: re.Match[str]) -> str:
-    return match.group(0).translate(accent_map)
+    return match.group(0).translate(FOLD_MAP)
 
 
 def fold(text: str) -> str:

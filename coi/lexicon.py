@@ -31,8 +31,15 @@ _NOT_HEADS = frozenset(["aan", "achter", "af", "bij", "binnen", "boven", "buiten
                         "uit", "voor", "voorbij", "voort", "weg"])
 
 
+# Lower case without accents (whoosh's accent map), and one character that stands for two letters written as the
+# two: the Dutch "ĳ" of official XML and typeset PDFs ("bĳ", "vrĳheid") and a typesetter's ligatures ("ofﬁcieel")
+# are the words an officer types ("bij", "vrijheid", "officieel"). Every fold of coi's analysis goes through this.
+FOLD_MAP: dict[int, str] = {**accent_map, **{ord(one): two for one, two in (
+    ("ĳ", "ij"), ("ﬀ", "ff"), ("ﬁ", "fi"), ("ﬂ", "fl"), ("ﬃ", "ffi"), ("ﬄ", "ffl"), ("ﬅ", "st"), ("ﬆ", "st"))}}
+
+
 def _fold(word: str) -> str:
-    return word.lower().translate(accent_map)
+    return word.lower().translate(FOLD_MAP)
 
 
 @lru_cache(maxsize=1)

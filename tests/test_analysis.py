@@ -83,14 +83,37 @@ def test_the_analyzer_is_named_with_its_algorithm_and_lexicon_version() -> None:
 def test_fold_is_lower_case_through_the_accent_map_for_every_character() -> None:
     """fold() maps only non-ASCII runs: the same text as translating every character (every character whoosh's
     accent map knows, mixed with ASCII in every case, and the seeds)."""
-    from whoosh.support.charset import accent_map
-
     from coi.analysis import fold
+    from coi.lexicon import FOLD_MAP as accent_map
 
     mapped = "".join(chr(c) for c in accent_map)
-    texts = [mapped, "ASCII only, UPPER and lower", "Armenië — ’s-Gravenhage: ÉÉN één", "ß İ Ǆ ﬁ"]
+    texts = [mapped, "ASCII only, UPPER and lower", "Armenië — ’s-Gravenhage: ÉÉN één", "ß İ Ǆ ﬁ ĳ Ĳ"]
     texts += [f"a{ch}B{ch}{ch}c" for ch in mapped]
     texts += [(CORPUS / name).read_text(encoding="utf-8") for name in sorted(SEEDS.values())]
     assert len(texts) > len(mapped)
     for text in texts:
         assert fold(text) == text.lower().translate(accent_map)
+
+
+def test_the_dutch_ij_as_one_character_and_ligatures_are_the_letters_typed(tmp_path) -> None:
+    # official XML and typeset PDFs write "ĳ" as one character ("zĳ" in kst-37020-X-1) and PDFs "ﬁ": an officer
+    # types "vrijheid", "officieel"
+    from coi.index import update_index
+    from coi.parse import parse_file
+    from coi.search import search
+
+    def plain(text: str) -> list[tuple]:
+        return [(t.text, t.pos) for t in DutchTokenizer()(text, positions=True, mode="index")]
+
+    assert plain("De vrĳheid bĳ ĲSSEL, ofﬁcieel") == plain("De vrijheid bij IJSSEL, officieel")
+    doc = parse_file(Path("tests/fixtures/xml/kst-37020-X-1.xml"))
+    typeset = next(p.text for p in doc.passages if "zĳ in werking" in p.text)
+    assert plain(typeset) == plain(typeset.replace("ĳ", "ij"))
+    # a whole Aanhangsel set with "ĳ" is found by what an officer types
+    text = (CORPUS / SEEDS["001"]).read_text(encoding="utf-8")
+    assert "vrijheid" in text
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "typeset.txt").write_text(text.replace("ij", "ĳ"), encoding="utf-8")
+    update_index(tmp_path / "index", [tmp_path / "corpus"])
+    hits = search(tmp_path / "index", "vrijheid van meningsuiting bij de oppositie").hits
+    assert hits and hits[0].match == "all"
