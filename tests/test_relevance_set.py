@@ -30,6 +30,8 @@ def _harness() -> ModuleType:
 
 relevance = _harness()
 QUERIES = relevance.load_queries()
+# written blind by a reviewer who saw neither the search code nor the first set (quotes of up to 15 words)
+BLIND = relevance.load_queries(ROOT / "benchmarks" / "data" / "queries-blind.toml")
 
 
 @cache
@@ -45,14 +47,15 @@ def test_enough_queries_of_every_kind() -> None:
 
 def test_documents_are_the_projects_own() -> None:
     # The project never reads /work/shared: every document is in corpus/ or tests/fixtures/.
-    files = {e.file for q in QUERIES for e in q.expect}
+    files = {e.file for q in QUERIES + BLIND for e in q.expect}
     assert all(f.startswith(("corpus/", "tests/fixtures/")) and (ROOT / f).is_file() for f in files), files
 
 
-@pytest.mark.parametrize("query", QUERIES, ids=[q.q for q in QUERIES])
+@pytest.mark.parametrize("query", QUERIES + BLIND, ids=[q.q for q in QUERIES + BLIND])
 def test_every_expected_quote_is_in_a_passage_of_its_document(query) -> None:  # type: ignore[no-untyped-def]
     for e in query.expect:
-        assert 6 <= len(e.quote.split()) <= 12, f"quote of {len(e.quote.split())} words: {e.quote!r}"
+        most = 12 if query in QUERIES else 15
+        assert 6 <= len(e.quote.split()) <= most, f"quote of {len(e.quote.split())} words: {e.quote!r}"
         doc = _parsed(e.file)
         hits = [p.id for p in doc.passages if relevance.normalise(e.quote) in relevance.normalise(p.text)]
         assert hits, f"{e.file}: no passage contains {e.quote!r}"
