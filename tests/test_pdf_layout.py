@@ -206,3 +206,13 @@ def test_a_body_line_that_runs_close_to_the_side_column_does_not_take_its_words(
     assert "IENW/BSK" not in body and "Schiphol, Infrastructuur" not in body
     side = [ln.text for ln in lines if ln.zone == "sidebar"]
     assert side.count("Infrastructuur en") == side.count("Ministerie van") >= 8
+
+
+def test_a_heading_in_large_type_is_set_apart_by_the_leading_of_the_text_above_it() -> None:
+    # the AP's advice sets "6. Maatregelen" in 23 pt 31 pt below an 11 pt line: measured in its own size that
+    # was no gap, the heading was missed, and every section from 2 to 8 was filed under "1.2 Achtergrond"
+    doc = parse_file(next(PDF.glob("brief_AP_2020-08-06*.pdf")))
+    anchors = {p.anchor for p in doc.passages}
+    assert {"2", "3", "4", "5", "6", "7", "8", "6.3", "7.3"} <= anchors
+    backend = next(p for p in doc.passages if "Vanwege het ontbreken van een organisatie die de backend" in p.text)
+    assert (backend.anchor, backend.heading) == ("6.3", "Backend server")

@@ -346,7 +346,7 @@ def _headings(lines: list[_Line], frame: _Frame) -> set[int]:
                 j += 1
             run = lines[i:j]
             # set apart from the text above: a line inside a paragraph that an OCR layer sized larger is none
-            apart = i == 0 or _gap(lines[i - 1], lines[i])
+            apart = i == 0 or _set_apart(lines[i - 1], lines[i])
             if apart and len(run) <= 3 and _title(" ".join(r.text() for r in run)):
                 out.update(id(r) for r in run)
             i = j
@@ -371,6 +371,13 @@ def _style(ln: _Line, frame: _Frame) -> str:
     if len(fonts) == 1 and ln.size >= frame.size * 0.95 and fonts != {frame.font}:
         return "font:" + next(iter(fonts))
     return ""
+
+
+def _set_apart(above: _Line, below: _Line) -> bool:
+    """A space above a line wider than the leading of the line above it. A heading in a larger type is set apart
+    by less than `_gap` asks (1.9 of its own size, from top to top): "6. Maatregelen" in 23 pt stood 31 pt below
+    an 11 pt line."""
+    return _gap(above, below) or below.top - above.top > above.size + 0.9 * max(above.size, 6)
 
 
 def _gap(above: _Line, below: _Line) -> bool:
