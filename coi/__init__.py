@@ -7,7 +7,7 @@ from typing import Any
 __version__ = "0.1.0"
 
 # Bump whenever parsing output can change: the index re-parses every document when it differs.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # 2: superscripts, side columns, paragraphs cut by a page, large headings (2026-12-02)
 
 
 def _urlretrieve(*args: Any, **kwargs: Any) -> Any:

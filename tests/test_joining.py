@@ -108,3 +108,25 @@ def test_a_paragraph_a_page_break_cut_mid_sentence_is_one_passage() -> None:
     # a page that begins with a heading, or a page before it that ends a sentence, still starts anew
     doc = parse_once("tests/fixtures/pdf/kamerbrief_EZK_2023-05-30_herijkte_missies_innovatiebeleid.pdf")
     assert all(p.text.rstrip()[-1:] in ".:;?!)”’\"" for p in doc.passages if len(p.text.split()) > 12)
+
+
+def test_a_page_break_after_a_list_or_before_a_heading_still_starts_anew(tmp_path) -> None:
+    from coi.parse import parse_file
+
+    intro = ("Het kabinet heeft de volgende maatregelen genomen om de opvang van asielzoekers te verbeteren "
+             "en de doorstroom naar woningen te bevorderen:")
+    page_two = ("Deze maatregelen worden in het voorjaar geevalueerd en de Kamer wordt over de uitkomsten "
+                "daarvan per brief geinformeerd.\nDe evaluatie gebeurt samen met de gemeenten.")
+    listed = tmp_path / "lijst.txt"
+    listed.write_text(f"Inleiding\n\n{intro}\n- meer plaatsen bij gemeenten en provincies in het hele land\n"
+                      f"- snellere procedures bij de IND voor kansrijke aanvragen van asielzoekers\f{page_two}\n",
+                      encoding="utf-8")
+    texts = [p.text for p in parse_file(listed).passages]
+    assert any(t.startswith("Deze maatregelen") for t in texts), texts
+    heading = tmp_path / "kop.txt"
+    heading.write_text("Inleiding\n\nDe middelen voor de opvang worden in de komende jaren eerlijk verdeeld over "
+                       "gemeenten en\nprovincies volgens de verdeelsleutel van de Spreidingswet voor alle gemeenten"
+                       f"\fConclusie\n\n{page_two}\n", encoding="utf-8")
+    doc = parse_file(heading)
+    assert not any("gemeenten Conclusie" in p.text for p in doc.passages)
+    assert next(p for p in doc.passages if p.text.startswith("Deze maatregelen")).heading == "Conclusie"

@@ -377,7 +377,8 @@ def _set_apart(above: _Line, below: _Line) -> bool:
     """A space above a line wider than the leading of the line above it. A heading in a larger type is set apart
     by less than `_gap` asks (1.9 of its own size, from top to top): "6. Maatregelen" in 23 pt stood 31 pt below
     an 11 pt line."""
-    return _gap(above, below) or below.top - above.top > above.size + 0.9 * max(above.size, 6)
+    return _gap(above, below) or (below.size > above.size * 1.15
+                                  and below.top - above.top > above.size + 0.9 * max(above.size, 6))
 
 
 def _gap(above: _Line, below: _Line) -> bool:
@@ -418,7 +419,8 @@ def _mark_margins(per_page: list[list[_Line]], sizes: list[tuple[float, float]])
 
 # A superscript's box ends this share of the body size or more above the bottom of the word before it: set at
 # about two thirds of the size and raised a third, markers stand 0.40-0.52 higher in every fixture PDF. Digits
-# merely a size smaller and a little higher (0.23-0.30: a Woo memo's "Op 26 juni") are words of the sentence.
+# merely a size smaller and a little higher, a space before them (0.23-0.30: a Woo memo's "Op 26 juni"), are
+# words of the sentence; glued to a word, digits raised at all are a marker, as before.
 RAISED = 0.35
 GLUED = 0.2  # of the body size: a gap below this is no space ("CO" + subscript "2")
 
@@ -432,8 +434,12 @@ def _superscripts(lines: list[_Line], body: float) -> None:
             marks = re.findall(r"\d{1,3}", w.text)
             small = w.size < body * 0.8 and re.fullmatch(r"(\d{1,3},?)+", w.text)  # "1," "2" or "1,2"
             prev = words[-1] if words else None
-            raised = prev is not None and prev.bottom - w.bottom >= body * RAISED
-            if small and prev and abs(prev.size - body) < 0.6 and (raised or w.x0 - prev.x1 < body * GLUED):
+            rise = prev.bottom - w.bottom if prev is not None else 0.0
+            glued = prev is not None and w.x0 - prev.x1 < body * GLUED
+            if small and prev and abs(prev.size - body) < 0.6 and (glued or rise >= body * RAISED):
+                # glued to its word, any rise makes a marker ("beleid1" of a font with little descent);
+                # with a space before it, only a superscript's
+                raised = rise >= body * RAISED or rise > 1.0
                 added = "".join(f"[{m}]" for m in marks) if raised else "".join(marks)
                 words[-1] = Word(prev.text + added, prev.x0, w.x1, prev.top, prev.bottom, prev.size, prev.font)
             elif words and w.text.startswith("-") and w.x0 - words[-1].x1 < 1.0:  # "CO2" + "-uitstoot"

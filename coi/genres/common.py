@@ -216,8 +216,12 @@ def _cut_by_page(before: Block, block: Block) -> bool:
     first, last = block.lines[0], before.lines[-1]
     if not first.page_start or first.heading or last.heading or len(before.lines) < 2:
         return False
+    # a list's last item without a full stop; a heading where no font marks one (a text file's "Conclusie")
+    if any(_LIST_ITEM.match(line.text) for line in before.lines) or (
+            len(block.lines) == 1 and is_heading_block(block)):
+        return False
     text = visible(last.text).rstrip()
-    return bool(text) and text[-1].isalpha() and len(text.split()) >= 6 and not _LIST_ITEM.match(before.first)
+    return bool(text) and text[-1].isalpha() and len(text.split()) >= 6
 
 
 # ---------------------------------------------------------------------------------------------- paragraphs
