@@ -374,9 +374,9 @@ def _style(ln: _Line, frame: _Frame) -> str:
 
 
 def _set_apart(above: _Line, below: _Line) -> bool:
-    """A space above a line wider than the leading of the line above it. A heading in a larger type is set apart
-    by less than `_gap` asks (1.9 of its own size, from top to top): "6. Maatregelen" in 23 pt stood 31 pt below
-    an 11 pt line."""
+    """A vertical gap (`_gap`); or, above a line in a type over 1.15 of the line above it, a space wider than
+    that line's leading. A heading in a larger type is set apart by less than `_gap` asks (1.9 of its own size,
+    from top to top): "6. Maatregelen" in 23 pt stood 31 pt below an 11 pt line."""
     return _gap(above, below) or (below.size > above.size * 1.15
                                   and below.top - above.top > above.size + 0.9 * max(above.size, 6))
 
