@@ -3,6 +3,7 @@ killed or crashed run leaves are those of the run's own process writing every do
 
 from __future__ import annotations
 
+import ast
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -203,6 +204,6 @@ def test_workers_collect_garbage_less_often_and_leave_what_they_loaded_out(tmp_p
     assert sum(isinstance(o, parallel.SegmentReady) for o in out) >= 1
     with update._pool(1, _GcSeen(seen)) as pool:
         assert pool.submit(update._parse_one, items[0][0], None, _GcSeen(seen)).result()
-    found = {eval(f.read_text()) for f in seen.iterdir()}
+    found = {ast.literal_eval(f.read_text()) for f in seen.iterdir()}
     assert len(list(seen.iterdir())) == 3  # two writing workers, one of the pool
     assert found == {((update.GC_YOUNG, 10, 10), True)}
